@@ -1,0 +1,141 @@
+/* fork/exec with an argv, collecting output through pipes with poll so that
+ * neither stdout nor stderr can fill up and block the child. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "xalloc.h"
+
+void (*run_trace)(char *const argv[]);
+
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+static void buf_read(struct buf *b, int fd, int *open_fd)
+{
+	if (b->cap - b->len < 4096) {
+		b->cap = b->cap ? b->cap * 2 : 8192;
+		b->data = xrealloc(b->data, b->cap);
+	}
+	ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
+	if (n > 0) {
+		b->len += (size_t)n;
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		close(fd);
+		*open_fd = -1;
+	}
+}
+
+static int open_null(int flags)
+{
+	return open("/dev/null", flags | O_CLOEXEC);
+}
+
+int run_argv(char *const argv[], int flags, struct run_result *res)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2];
+	struct buf out = { 0 }, err = { 0 };
+
+	memset(res, 0, sizeof(*res));
+	if (run_trace)
+		run_trace(argv);
+	if ((flags & RUN_CAPTURE_OUT) && pipe2(outp, O_CLOEXEC) < 0)
+		return -errno;
+	if ((flags & RUN_CAPTURE_ERR) && pipe2(errp, O_CLOEXEC) < 0)
+		return -errno;
+	/* The child writes errno here when exec fails; EOF means exec worked. */
+	if (pipe2(execp, O_CLOEXEC) < 0)
+		return -errno;
+
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int fd;
+		if (flags & RUN_NULL_IN) {
+			fd = open_null(O_RDONLY);
+			dup2(fd, 0);
+		}
+		if (outp[1] >= 0)
+			dup2(outp[1], 1);
+		if (errp[1] >= 0)
+			dup2(errp[1], 2);
+		else if (flags & RUN_QUIET_ERR) {
+			fd = open_null(O_WRONLY);
+			dup2(fd, 2);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		int e = errno;
+		(void)!write(execp[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(execp[1]);
+	if (outp[1] >= 0)
+		close(outp[1]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+
+	int ofd = outp[0], efd = errp[0];
+	while (ofd >= 0 || efd >= 0) {
+		struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (ofd >= 0 && p[0].revents)
+			buf_read(&out, ofd, &ofd);
+		if (efd >= 0 && p[1].revents)
+			buf_read(&err, efd, &efd);
+	}
+
+	int exec_errno = 0, st;
+	ssize_t n = read(execp[0], &exec_errno, sizeof(exec_errno));
+	close(execp[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(exec_errno)) {
+		free(out.data);
+		free(err.data);
+		return -exec_errno;
+	}
+	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (flags & RUN_CAPTURE_OUT) {
+		res->out = out.data ? out.data : xstrdup("");
+		if (out.data)
+			out.data[out.len] = '\0';
+		res->out_len = out.len;
+	}
+	if (flags & RUN_CAPTURE_ERR) {
+		res->err = err.data ? err.data : xstrdup("");
+		if (err.data)
+			err.data[err.len] = '\0';
+		res->err_len = err.len;
+	}
+	return 0;
+}
+
+void run_result_release(struct run_result *res)
+{
+	if (!res)
+		return;
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+}
+
+int run_status(char *const argv[], int flags)
+{
+	struct run_result r;
+	int rc = run_argv(argv, flags & ~(RUN_CAPTURE_OUT | RUN_CAPTURE_ERR), &r);
+	return rc < 0 ? rc : r.status;
+}

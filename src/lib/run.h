@@ -1,0 +1,32 @@
+#ifndef ALTKIT_RUN_H
+#define ALTKIT_RUN_H
+#include <stddef.h>
+
+/* Run external programs with an argv: never a shell string. */
+
+struct run_result {
+	int status;     /* exit status 0..255, or 128+signal when killed */
+	char *out;      /* captured stdout (NUL-terminated) when asked for, else NULL */
+	size_t out_len;
+	char *err;      /* captured stderr when asked for, else NULL */
+	size_t err_len;
+};
+
+enum {
+	RUN_CAPTURE_OUT = 1 << 0,   /* collect stdout into result->out */
+	RUN_CAPTURE_ERR = 1 << 1,   /* collect stderr into result->err */
+	RUN_QUIET_ERR = 1 << 2,     /* send stderr to /dev/null */
+	RUN_NULL_IN = 1 << 3,       /* stdin from /dev/null */
+};
+
+/* Trace hook: called with the argv before each run when set (the -D option). */
+extern void (*run_trace)(char *const argv[]);
+
+/* Returns 0 when the program ran (its status is in res->status), or a negative
+ * errno when it could not be started (-ENOENT: no such program). */
+int run_argv(char *const argv[], int flags, struct run_result *res);
+void run_result_release(struct run_result *res);
+
+/* Convenience: run, return the exit status (or negative errno if not started). */
+int run_status(char *const argv[], int flags);
+#endif
