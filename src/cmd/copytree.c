@@ -1,0 +1,465 @@
+/* copytree: copy a directory tree, losing nothing a root filesystem holds.
+ *
+ * usage: copytree SRC DST [-e EXCLUDELIST] [-f] [-V] [--verify]
+ *                 [--progress|--no-progress] [--json] [-j N]
+ */
+static const char usage_text[] =
+"Usage: copytree SRC DST [OPTIONS]\n"
+"Copy the directory tree SRC to DST (made when missing), keeping hard links,\n"
+"symlinks (never followed), devices, FIFOs, sockets, owners, modes, nanosecond\n"
+"times, xattrs and ACLs, inode flags and holes. Stays on SRC's filesystem:\n"
+"mount points become empty directories.\n"
+"\n"
+"  -e, --exclude=FILE   leave out paths matching a pattern of FILE: one POSIX\n"
+"                       basic regular expression per line, matched against\n"
+"                       ./path (a directory as ./dir, its contents ./dir/...)\n"
+"  -f, --force          copy into a DST that is not empty (same-named entries\n"
+"                       are replaced, directories merged, others kept)\n"
+"  -V, --verbose        list every entry copied (on standard output)\n"
+"      --verify         compare SRC and DST afterwards (as treediff) and list\n"
+"                       each difference; exit 1 when there is any\n"
+"      --progress       show progress on standard error (default: on a terminal)\n"
+"      --no-progress    never show progress\n"
+"      --json           print a summary as JSON on standard output\n"
+"  -j, --threads=N      worker threads (default: twice the CPUs, 2 to 16)\n"
+"  -h, --help           show this help\n"
+"      --version        show the version\n"
+"\n"
+"Exit status: 0 when everything was copied (and verified), 1 when something\n"
+"failed or differs, 2 for a bad invocation or exclude list.\n";
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "altkit.h"
+#include "copytree.h"
+#include "exclude.h"
+#include "pathquote.h"
+#include "treediff.h"
+#include "xalloc.h"
+
+enum { OPT_VERIFY = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_JSON, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "exclude", required_argument, NULL, 'e' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "verbose", no_argument, NULL, 'V' },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct errrec {
+	char *path, *op, *error;
+};
+
+struct run {
+	const char *src, *dst;
+	bool verbose, json, progress, progress_tty;
+	struct copytree_stats st;
+	pthread_mutex_t out_lock;       /* the terminal: progress line and messages */
+	bool line_shown;
+	struct errrec *errs;
+	size_t nerrs, errs_cap;
+	struct timespec t0;
+	uint64_t used;                  /* bytes used on SRC's filesystem, for ETA */
+	volatile bool done;
+	pthread_cond_t done_cond;
+};
+
+static double elapsed(const struct run *r)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+/* "SRC" + "./a/b" -> "SRC/a/b" */
+static char *full_path(const char *top, const char *rel)
+{
+	if (strcmp(rel, ".") == 0)
+		return xstrdup(top);
+	rel += 2;
+	size_t tl = strlen(top);
+	while (tl > 1 && top[tl - 1] == '/')
+		tl--;
+	size_t rl = strlen(rel);
+	char *p = xmalloc(tl + rl + 2);
+	memcpy(p, top, tl);
+	size_t at = tl;
+	if (!(tl == 1 && top[0] == '/'))
+		p[at++] = '/';
+	memcpy(p + at, rel, rl + 1);
+	return p;
+}
+
+static void clear_line(struct run *r)
+{
+	if (r->line_shown) {
+		fputs("\r\033[K", stderr);
+		r->line_shown = false;
+	}
+}
+
+static const char *reason(int err)
+{
+	return err >= CTE_BASE ? copytree_strerror(err) : strerror(err);
+}
+
+static void remember(struct run *r, const char *path, const char *op, const char *err)
+{
+	if (!r->json)
+		return;
+	if (r->nerrs == r->errs_cap) {
+		r->errs_cap = r->errs_cap ? 2 * r->errs_cap : 16;
+		r->errs = xrealloc(r->errs, r->errs_cap * sizeof(*r->errs));
+	}
+	r->errs[r->nerrs++] = (struct errrec){ xstrdup(path), xstrdup(op), xstrdup(err) };
+}
+
+/* The one place copy errors become messages. */
+static void on_report(void *arg, const struct copytree_report *rep)
+{
+	struct run *r = arg;
+	const char *top = rep->side == CT_SRC ? r->src : r->dst;
+	char *path = full_path(top, rep->path);
+	char *q = path_quote(path);
+	pthread_mutex_lock(&r->out_lock);
+	clear_line(r);
+	switch (rep->kind) {
+	case CT_COPIED: {
+		char *rq = path_quote(rep->path);
+		FILE *out = r->json ? stderr : stdout;
+		fprintf(out, "%s\n", rq);
+		free(rq);
+		break;
+	}
+	case CT_EXCLUDED: {
+		char *rq = path_quote(rep->path);
+		errmsg("excluded '%s'", rq);
+		free(rq);
+		break;
+	}
+	case CT_VANISHED:
+		errmsg("'%s' vanished during the copy", q);
+		break;
+	case CT_ERROR:
+	case CT_FATAL:
+		if (strcmp(rep->path, ".") == 0 && rep->err >= CTE_BASE) {
+			char *sq = path_quote(r->src);
+			switch (rep->err) {
+			case CTE_DST_NOT_EMPTY:
+				errmsg("'%s' is not empty (use --force to copy into it)", q);
+				break;
+			case CTE_DST_IN_SRC:
+				errmsg("'%s' is inside '%s'", q, sq);
+				break;
+			case CTE_DST_IS_SRC:
+				errmsg("'%s' is the same directory as '%s'", q, sq);
+				break;
+			default:
+				errmsg("'%s' %s", q, reason(rep->err));
+			}
+			free(sq);
+		} else if (rep->detail && strcmp(rep->op, "set xattr") == 0) {
+			errmsg("cannot set xattr '%s' on '%s': %s", rep->detail, q, reason(rep->err));
+		} else if (rep->detail && strcmp(rep->op, "remove xattr") == 0) {
+			errmsg("cannot remove xattr '%s' from '%s': %s", rep->detail, q,
+			       reason(rep->err));
+		} else {
+			errmsg("cannot %s '%s': %s", rep->op, q, reason(rep->err));
+		}
+		remember(r, path, rep->op, reason(rep->err));
+		break;
+	}
+	pthread_mutex_unlock(&r->out_lock);
+	free(q);
+	free(path);
+}
+
+static void human(char *buf, size_t size, double bytes)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	int u = 0;
+	while (bytes >= 1024 && u < 5) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
+}
+
+static void show_progress(struct run *r)
+{
+	uint64_t files = atomic_load(&r->st.files), bytes = atomic_load(&r->st.bytes);
+	uint64_t dirs = atomic_load(&r->st.dirs);
+	double t = elapsed(r), rate = t > 0 ? (double)bytes / t : 0;
+	char b[32], rt[32], eta[32] = "";
+	human(b, sizeof(b), (double)bytes);
+	human(rt, sizeof(rt), rate);
+	if (r->used > bytes && rate > 0) {
+		double left = (double)(r->used - bytes) / rate;
+		unsigned s = left > 359999 ? 359999 : (unsigned)left;
+		snprintf(eta, sizeof(eta), "  ETA %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+	}
+	pthread_mutex_lock(&r->out_lock);
+	if (r->progress_tty)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "copytree: %llu files, %llu dirs, %s, %s/s%s",
+		(unsigned long long)files, (unsigned long long)dirs, b, rt, eta);
+	if (r->progress_tty) {
+		r->line_shown = true;
+	} else {
+		fputc('\n', stderr);
+	}
+	fflush(stderr);
+	pthread_mutex_unlock(&r->out_lock);
+}
+
+static void *progress_thread(void *arg)
+{
+	struct run *r = arg;
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	double every = r->progress_tty ? 0.5 : 5.0;
+	pthread_mutex_lock(&m);
+	while (!r->done) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		long ns = ts.tv_nsec + (long)(every * 1e9);
+		ts.tv_sec += ns / 1000000000L;
+		ts.tv_nsec = ns % 1000000000L;
+		pthread_cond_timedwait(&r->done_cond, &m, &ts);
+		if (!r->done)
+			show_progress(r);
+	}
+	pthread_mutex_unlock(&m);
+	return NULL;
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	char *q = path_json(s);
+	fputs(q, out);
+	free(q);
+}
+
+#define U(x) ((unsigned long long)atomic_load(&(x)))
+
+static void print_json(struct run *r, const char *status, double secs, long diffs)
+{
+	printf("{\"src\":");
+	json_string(stdout, r->src);
+	printf(",\"dst\":");
+	json_string(stdout, r->dst);
+	printf(",\"status\":\"%s\",\"files\":%llu,\"dirs\":%llu,\"symlinks\":%llu,"
+	       "\"specials\":%llu,\"hardlinks\":%llu,\"mountpoints\":%llu,\"excluded\":%llu,"
+	       "\"vanished\":%llu,\"bytes\":%llu,\"failures\":%llu,\"seconds\":%.3f",
+	       status, U(r->st.files), U(r->st.dirs), U(r->st.symlinks), U(r->st.specials),
+	       U(r->st.hardlinks), U(r->st.mountpoints), U(r->st.excluded), U(r->st.vanished),
+	       U(r->st.bytes), U(r->st.failures), secs);
+	if (diffs >= 0)
+		printf(",\"differences\":%ld", diffs);
+	printf(",\"errors\":[");
+	for (size_t i = 0; i < r->nerrs; i++) {
+		printf(i ? ",{\"path\":" : "{\"path\":");
+		json_string(stdout, r->errs[i].path);
+		printf(",\"op\":");
+		json_string(stdout, r->errs[i].op);
+		printf(",\"error\":");
+		json_string(stdout, r->errs[i].error);
+		putchar('}');
+	}
+	printf("]}\n");
+}
+
+/* --verify: differences on standard output, like treediff. */
+static void on_diff(void *arg, const char *path, const char *what)
+{
+	struct run *r = arg;
+	char *q = path_quote(path);
+	FILE *out = r->json ? stderr : stdout;
+	fprintf(out, "%s: %s\n", q, what);
+	free(q);
+}
+
+static void on_diff_error(void *arg, int side, const char *path, const char *op, int err)
+{
+	struct run *r = arg;
+	char *full = full_path(side == 0 ? r->src : r->dst, path);
+	char *q = path_quote(full);
+	errmsg("verify: cannot %s '%s': %s", op, q, strerror(err));
+	free(q);
+	free(full);
+}
+
+int cmd_copytree(int argc, char **argv)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	const char *exclude_file = NULL;
+	bool verify = false;
+	int progress = -1, threads = 0, c;
+	unsigned flags = 0;
+
+	while ((c = getopt_long(argc, argv, "e:fVj:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			exclude_file = optarg;
+			break;
+		case 'f':
+			flags |= COPYTREE_FORCE;
+			break;
+		case 'V':
+			r.verbose = true;
+			flags |= COPYTREE_VERBOSE;
+			break;
+		case OPT_VERIFY:
+			verify = true;
+			break;
+		case OPT_PROGRESS:
+			progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case OPT_JSON:
+			r.json = true;
+			break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256) {
+				errmsg("'%s' is not a number of threads (1 to 256)", optarg);
+				return EXIT_USAGE;
+			}
+			threads = (int)n;
+			break;
+		}
+		case 'h':
+			print_usage(stdout, usage_text);
+			return close_stdout();
+		case OPT_VERSION:
+			printf("altkit %s\n", ALTKIT_VERSION);
+			return close_stdout();
+		default:
+			print_usage(stderr, usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		errmsg(argc - optind < 2 ? "SRC and DST are needed" : "too many arguments");
+		print_usage(stderr, usage_text);
+		return EXIT_USAGE;
+	}
+	r.src = argv[optind];
+	r.dst = argv[optind + 1];
+
+	struct exclude *ex = NULL;
+	if (exclude_file) {
+		struct exclude_error ee;
+		ex = exclude_new();
+		int rc = exclude_load(ex, exclude_file, &ee);
+		if (rc < 0) {
+			char *fq = path_quote(exclude_file);
+			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
+				char *pq = path_quote(ee.pattern);
+				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
+				       ee.reason);
+				free(pq);
+			} else {
+				errmsg_errno(rc, "cannot read exclude list '%s'", fq);
+			}
+			free(fq);
+			exclude_free(ex);
+			return EXIT_USAGE;
+		}
+	}
+
+	pthread_mutex_init(&r.out_lock, NULL);
+	pthread_cond_init(&r.done_cond, NULL);
+	r.progress_tty = isatty(STDERR_FILENO);
+	r.progress = progress < 0 ? r.progress_tty : progress;
+	struct statvfs sv;
+	if (statvfs(r.src, &sv) == 0)
+		r.used = (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+
+	pthread_t pt;
+	bool pt_started = r.progress && pthread_create(&pt, NULL, progress_thread, &r) == 0;
+	struct copytree_opts o = {
+		.src = r.src, .dst = r.dst, .exclude = ex, .flags = flags,
+		.threads = threads, .report = on_report, .arg = &r,
+	};
+	int rc = copytree(&o, &r.st);
+	if (pt_started) {
+		r.done = true;
+		pthread_cond_broadcast(&r.done_cond);
+		pthread_join(pt, NULL);
+		pthread_mutex_lock(&r.out_lock);
+		clear_line(&r);
+		pthread_mutex_unlock(&r.out_lock);
+	}
+	double secs = elapsed(&r);
+	uint64_t failures = atomic_load(&r.st.failures);
+
+	long diffs = -1;
+	int status = rc < 0 || failures ? EXIT_FAIL : EXIT_OK;
+	if (verify && rc == 0) {
+		struct treediff_opts t = {
+			.a = r.src, .b = r.dst, .exclude = ex,
+			.diff = on_diff, .error = on_diff_error, .arg = &r,
+		};
+		struct treediff_stats ts = { 0 };
+		int vr = treediff(&t, &ts);
+		diffs = (long)ts.differences;
+		if (vr < 0 || diffs) {
+			status = EXIT_FAIL;
+			if (diffs)
+				errmsg("verify: %ld difference%s between '%s' and '%s'", diffs,
+				       diffs == 1 ? "" : "s", r.src, r.dst);
+		}
+	}
+
+	char b[32];
+	human(b, sizeof(b), (double)atomic_load(&r.st.bytes));
+	if (rc < 0 && rc != -CTE_DST_NOT_EMPTY && rc != -CTE_DST_IN_SRC &&
+	    rc != -CTE_DST_IS_SRC && atomic_load(&r.st.dirs)) {
+		errmsg("stopped after %llu files, %s: '%s' is incomplete", U(r.st.files), b, r.dst);
+	} else if (rc == 0 && (failures || r.verbose || r.progress)) {
+		char tail[64] = "";
+		if (failures)
+			snprintf(tail, sizeof(tail), "; %llu failed", (unsigned long long)failures);
+		errmsg("%llu files, %llu directories, %llu symlinks, %llu special files, "
+		       "%llu hard links, %s in %.1f s%s",
+		       U(r.st.files), U(r.st.dirs), U(r.st.symlinks), U(r.st.specials),
+		       U(r.st.hardlinks), b, secs, tail);
+	}
+	if (r.json)
+		print_json(&r, rc < 0 ? "stopped" : status ? "failed" : "ok", secs, diffs);
+
+	for (size_t i = 0; i < r.nerrs; i++) {
+		free(r.errs[i].path);
+		free(r.errs[i].op);
+		free(r.errs[i].error);
+	}
+	free(r.errs);
+	exclude_free(ex);
+	pthread_mutex_destroy(&r.out_lock);
+	pthread_cond_destroy(&r.done_cond);
+	if (close_stdout() != EXIT_OK)
+		return EXIT_FAIL;
+	return status;
+}

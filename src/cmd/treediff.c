@@ -1,0 +1,151 @@
+/* treediff: compare two trees, contents and metadata.
+ *
+ * usage: treediff A B [-e EXCLUDELIST] [--no-atime] [--no-data] [-q]
+ */
+static const char usage_text[] =
+"Usage: treediff A B [OPTIONS]\n"
+"Compare the directory trees A and B: contents (holes too), type, mode, owner,\n"
+"nanosecond times, size, device numbers, symlink targets, hard links, xattrs and\n"
+"ACLs, inode flags. Prints one line per difference: PATH: WHAT. Stays on each\n"
+"tree's filesystem (mount points are compared by type only); the access time of\n"
+"symlinks is not compared.\n"
+"\n"
+"  -e, --exclude=FILE   leave out paths matching a pattern of FILE (as copytree)\n"
+"      --no-atime       do not compare access times\n"
+"      --no-data        do not compare file contents\n"
+"  -q, --quiet          print nothing, only set the exit status\n"
+"  -h, --help           show this help\n"
+"      --version        show the version\n"
+"\n"
+"Exit status: 0 when the trees are the same, 1 when they differ, 2 on trouble\n"
+"(a bad invocation, a tree that cannot be read).\n";
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "altkit.h"
+#include "exclude.h"
+#include "pathquote.h"
+#include "treediff.h"
+#include "xalloc.h"
+
+enum { OPT_NO_ATIME = 256, OPT_NO_DATA, OPT_VERSION };
+
+static const struct option longopts[] = {
+	{ "exclude", required_argument, NULL, 'e' },
+	{ "no-atime", no_argument, NULL, OPT_NO_ATIME },
+	{ "no-data", no_argument, NULL, OPT_NO_DATA },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct tdrun {
+	const char *top[2];
+	bool quiet;
+};
+
+static void on_diff(void *arg, const char *path, const char *what)
+{
+	struct tdrun *r = arg;
+	if (r->quiet)
+		return;
+	char *q = path_quote(path);
+	printf("%s: %s\n", q, what);
+	free(q);
+}
+
+static void on_error(void *arg, int side, const char *path, const char *op, int err)
+{
+	struct tdrun *r = arg;
+	const char *top = r->top[side];
+	char *full;
+	if (strcmp(path, ".") == 0) {
+		full = xstrdup(top);
+	} else {
+		size_t tl = strlen(top), pl = strlen(path + 2);
+		full = xmalloc(tl + pl + 2);
+		memcpy(full, top, tl);
+		full[tl] = '/';
+		memcpy(full + tl + 1, path + 2, pl + 1);
+	}
+	char *q = path_quote(full);
+	errmsg("cannot %s '%s': %s", op, q, strerror(err));
+	free(q);
+	free(full);
+}
+
+int cmd_treediff(int argc, char **argv)
+{
+	struct tdrun r = { { NULL, NULL }, false };
+	const char *exclude_file = NULL;
+	unsigned flags = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "e:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			exclude_file = optarg;
+			break;
+		case OPT_NO_ATIME:
+			flags |= TREEDIFF_NO_ATIME;
+			break;
+		case OPT_NO_DATA:
+			flags |= TREEDIFF_NO_DATA;
+			break;
+		case 'q':
+			r.quiet = true;
+			break;
+		case 'h':
+			print_usage(stdout, usage_text);
+			return close_stdout();
+		case OPT_VERSION:
+			printf("altkit %s\n", ALTKIT_VERSION);
+			return close_stdout();
+		default:
+			print_usage(stderr, usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		errmsg(argc - optind < 2 ? "A and B are needed" : "too many arguments");
+		print_usage(stderr, usage_text);
+		return EXIT_USAGE;
+	}
+	r.top[0] = argv[optind];
+	r.top[1] = argv[optind + 1];
+
+	struct exclude *ex = NULL;
+	if (exclude_file) {
+		struct exclude_error ee;
+		ex = exclude_new();
+		int rc = exclude_load(ex, exclude_file, &ee);
+		if (rc < 0) {
+			char *fq = path_quote(exclude_file);
+			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
+				char *pq = path_quote(ee.pattern);
+				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
+				       ee.reason);
+				free(pq);
+			} else {
+				errmsg_errno(rc, "cannot read exclude list '%s'", fq);
+			}
+			free(fq);
+			exclude_free(ex);
+			return EXIT_USAGE;
+		}
+	}
+	struct treediff_opts o = {
+		.a = r.top[0], .b = r.top[1], .exclude = ex, .flags = flags,
+		.diff = on_diff, .error = on_error, .arg = &r,
+	};
+	struct treediff_stats st = { 0 };
+	int rc = treediff(&o, &st);
+	exclude_free(ex);
+	if (close_stdout() != EXIT_OK)
+		return EXIT_USAGE;
+	return rc < 0 ? EXIT_USAGE : rc ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,37 @@
+/* Exclude lists as AIX alt_disk_copy/mksysb read them: one POSIX basic regular
+ * expression per line (as grep), matched against each path written
+ * "./relative/path" from the top of the tree ("./dir" for a directory, its
+ * contents "./dir/..."). Blank lines (empty, or only spaces and tabs) are
+ * ignored. Library code: returns errors, never prints. */
+#ifndef ALTKIT_EXCLUDE_H
+#define ALTKIT_EXCLUDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct exclude;
+
+/* Where and why a list could not be loaded (filled by exclude_load). */
+struct exclude_error {
+	unsigned line;          /* 1-based line of a bad pattern, 0 if not a pattern error */
+	char pattern[256];      /* the bad line, truncated */
+	char reason[256];       /* regerror() text, or what else was wrong */
+};
+
+/* Error codes beyond errno, returned negated. */
+enum {
+	EXCLUDE_EBADPAT = 4096, /* a line is not a valid basic regular expression */
+	EXCLUDE_ENUL,           /* a line holds a NUL byte */
+};
+
+struct exclude *exclude_new(void);
+/* Add one pattern; blank patterns are ignored. 0 or -EXCLUDE_EBADPAT (err filled). */
+int exclude_add(struct exclude *ex, const char *pattern, struct exclude_error *err);
+/* Read a list file ("-" is standard input). 0, -errno, or -EXCLUDE_E*. */
+int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err);
+/* Does a path "./a/b" match any pattern? Thread safe (regexec only reads). */
+bool exclude_match(const struct exclude *ex, const char *path);
+size_t exclude_count(const struct exclude *ex);
+void exclude_free(struct exclude *ex);
+
+#endif

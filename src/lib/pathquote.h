@@ -1,0 +1,12 @@
+/* Paths in messages: names may hold any byte but NUL, so what is printed is
+ * quoted: backslash, newline and tab as \\ \n \t, other control bytes and
+ * bytes that are not UTF-8 as \ooo (octal). Valid UTF-8 is kept as is. */
+#ifndef ALTKIT_PATHQUOTE_H
+#define ALTKIT_PATHQUOTE_H
+
+/* The quoted form (malloc'd). */
+char *path_quote(const char *path);
+/* The quoted form as a JSON string literal, with its double quotes (malloc'd). */
+char *path_json(const char *path);
+
+#endif
