@@ -1,0 +1,765 @@
+/* dupopt: duplicate an optical volume sector for sector (IBM i DUPOPT). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libburn/libburn.h>
+
+#include "altkit.h"
+#include "dupopt.h"
+#include "isovd.h"
+#include "optical.h"
+#include "optical_dst.h"
+#include "optical_src.h"
+
+static const char usage_text[] =
+	"Usage: dupopt FROM TO [--new-volume-id ID] [--clear] [--allow-media-errors]\n"
+	"              [--verify] [--json] [-D]\n"
+	"Duplicate an optical volume sector for sector. FROM is an optical drive\n"
+	"(/dev/sr0) or a volume image (file or block device); TO is an optical\n"
+	"drive, a block device or an image file. The copy is identical except for\n"
+	"the volume identifier and the volume creation time.\n"
+	"\n"
+	"      --new-volume-id ID   the copy's volume identifier (1-32 characters of\n"
+	"                           A-Z 0-9 _); default: the source's\n"
+	"      --clear              erase a target that holds data (all of it is lost)\n"
+	"      --allow-media-errors write unreadable sectors as zeros, list them,\n"
+	"                           exit 3\n"
+	"      --verify             read the copy back and compare every sector\n"
+	"      --json               print the result as JSON\n"
+	"  -D, --debug              show libburn's messages\n"
+	"  -h, --help               this help      --version   altkit's version\n"
+	"\n"
+	"Exit status: 0 copied; 1 failed (nothing written when refused); 2 usage;\n"
+	"3 copied, but unreadable sectors were written as zeros.\n";
+
+enum {
+	EXIT_MEDIA_ERRORS = 3,
+	SECTOR = 2048,
+	RETRIES = 3,                    /* extra reads of a bad sector */
+};
+
+enum {
+	OPT_NEW_ID = 256, OPT_CLEAR, OPT_ALLOW, OPT_VERIFY, OPT_JSON, OPT_VERSION,
+	OPT_RULES_TABLE, OPT_RULES_CHECK,
+};
+
+struct opts {
+	const char *from, *to;
+	const char *new_id;
+	int clear, allow_errors, verify, json, debug;
+};
+
+/* ---- the held-off signals ---- */
+
+static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP };
+static const char *const held_names[] = { "SIGINT", "SIGTERM", "SIGHUP", "SIGTSTP" };
+#define NHELD (sizeof(held_signals) / sizeof(held_signals[0]))
+
+static const char *signame(int sig)
+{
+	for (size_t i = 0; i < NHELD; i++)
+		if (held_signals[i] == sig)
+			return held_names[i];
+	return "signal";
+}
+
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < NHELD; i++)
+		sigaddset(&set, held_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static int pending_signal(int *seen)
+{
+	sigset_t p;
+	int found = 0;
+	sigpending(&p);
+	for (size_t i = 0; i < NHELD; i++)
+		if (sigismember(&p, held_signals[i])) {
+			if (!found)
+				found = held_signals[i];
+			if (seen && !seen[i]) {
+				seen[i] = 1;
+				errmsg("%s received: held off until the write ends", held_names[i]);
+			}
+		}
+	return found;
+}
+
+/* ---- progress ---- */
+
+struct progress {
+	int tty;
+	const char *what;
+	uint64_t total;
+	struct timespec start, last;
+	int shown;
+};
+
+static double since(const struct timespec *a)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_start(struct progress *p, const char *what, uint64_t total)
+{
+	p->what = what;
+	p->total = total;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+	p->shown = 0;
+}
+
+static void progress_show(struct progress *p, uint64_t done)
+{
+	if (!p->tty || since(&p->last) < 0.5)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->last);
+	double secs = since(&p->start);
+	double mib = (double)done * SECTOR / 1048576.0, total = (double)p->total * SECTOR / 1048576.0;
+	double rate = secs > 0 ? mib / secs : 0;
+	double left = rate > 0 ? (total - mib) / rate : 0;
+	fprintf(stderr, "\r%s: %s %3d%%  %.1f of %.1f MiB  %.1f MiB/s  %d:%02d left ", altkit_cmd, p->what,
+		p->total ? (int)(100 * done / p->total) : 100, mib, total, rate, (int)left / 60, (int)left % 60);
+	p->shown = 1;
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = 0;
+}
+
+/* ---- helpers ---- */
+
+static const char *profile_name(unsigned code)
+{
+	return optical_profile(code)->name;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void print_ranges(const char *from, const uint64_t *lba, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && lba[j + 1] == lba[j] + 1)
+			j++;
+		if (j == i)
+			errmsg("'%s': sector %" PRIu64 " unreadable: written as zeros", from, lba[i]);
+		else
+			errmsg("'%s': sectors %" PRIu64 "-%" PRIu64 " unreadable: written as zeros", from, lba[i], lba[j]);
+		i = j + 1;
+	}
+}
+
+/* Does device a contain device b, or are they the same? (partitions) */
+static int dev_contains(dev_t a, dev_t b)
+{
+	if (a == b)
+		return 1;
+	char path[128], buf[64];
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(b), minor(b));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	unsigned ma, mi;
+	int n = fgets(buf, sizeof(buf), f) && sscanf(buf, "%u:%u", &ma, &mi) == 2;
+	fclose(f);
+	return n && makedev(ma, mi) == a;
+}
+
+static int same_device(const struct optical_src_info *s, const struct optical_dst_info *d)
+{
+	if (!d->exists)
+		return 0;
+	if (s->ino && d->ino)           /* two files */
+		return s->dev == d->dev && s->ino == d->ino;
+	if (!s->ino && !d->ino)         /* two devices */
+		return dev_contains(s->dev, d->dev) || dev_contains(d->dev, s->dev);
+	/* a file and a device: the file lives on that device */
+	if (s->ino)
+		return dev_contains(d->dev, s->dev);
+	return dev_contains(s->dev, d->dev);
+}
+
+static int src_read_sector(void *ctx, uint32_t lba, unsigned char *buf)
+{
+	return optical_src_read(ctx, lba, 1, buf);
+}
+
+static time_t creation_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (!*end && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+/* ---- hidden test interfaces: the rule table ---- */
+
+static int parse_profile(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+	if (*end || end == s)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int rules_table(void)
+{
+	size_t n;
+	const struct optical_profile *p = optical_profiles(&n);
+	static const struct { const char *name; int data, clear; } states[] = {
+		{ "blank", 0, 0 }, { "data", 1, 0 }, { "data+clear", 1, 1 },
+	};
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t k = 0; k < 3; k++) {
+				struct optical_facts f = {
+					.from_profile = p[i].code, .to_profile = p[j].code,
+					.from_sector_size = SECTOR, .to_sector_size = SECTOR,
+					.to_has_data = states[k].data, .clear = states[k].clear,
+					.sectors = 1, .room_sectors = -1,
+				};
+				struct optical_verdict v = optical_rules(&f);
+				printf("0x%04x 0x%04x %s %s %s\n", p[i].code, p[j].code, states[k].name,
+				       optical_action_key(v.action), optical_reason_key(v.reason));
+			}
+	return close_stdout();
+}
+
+/* --rules-check FROM TO [data] [clear] [same] [sector-size=N] [sectors=N] [room=N] */
+static int rules_check(int argc, char **argv)
+{
+	struct optical_facts f = { .from_sector_size = SECTOR, .to_sector_size = SECTOR,
+				   .sectors = 1, .room_sectors = -1 };
+	if (argc < 2 || parse_profile(argv[0], &f.from_profile) || parse_profile(argv[1], &f.to_profile)) {
+		errmsg("--rules-check FROM-PROFILE TO-PROFILE [data] [clear] [same] [sector-size=N] [sectors=N] [room=N]");
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "data") == 0)
+			f.to_has_data = 1;
+		else if (strcmp(a, "clear") == 0)
+			f.clear = 1;
+		else if (strcmp(a, "same") == 0)
+			f.same_device = 1;
+		else if (strncmp(a, "sector-size=", 12) == 0)
+			f.from_sector_size = (unsigned)strtoul(a + 12, NULL, 10);
+		else if (strncmp(a, "sectors=", 8) == 0)
+			f.sectors = strtoull(a + 8, NULL, 10);
+		else if (strncmp(a, "room=", 5) == 0)
+			f.room_sectors = strtoll(a + 5, NULL, 10);
+		else {
+			errmsg("--rules-check: '%s' is not a fact", a);
+			return EXIT_USAGE;
+		}
+	}
+	struct optical_verdict v = optical_rules(&f);
+	printf("%s %s: %s\n", optical_action_key(v.action), optical_reason_key(v.reason),
+	       optical_reason_text(v.reason));
+	return close_stdout();
+}
+
+/* ---- the duplication ---- */
+
+struct job {
+	struct opts *o;
+	struct optical_src *src;
+	struct optical_src_info si;
+	struct optical_dst *dst;
+	struct optical_dst_info di;
+	struct isovd_plan plan;
+	int have_plan;
+	uint64_t sectors;
+	time_t when;
+	struct dupopt_copy copy;
+	struct progress prog;
+	int seen[NHELD];
+	int verified;                   /* 1 ok, 0 not asked, -1 mismatches */
+	struct dupopt_mismatch *mism;
+	size_t nmism;
+	double write_secs, verify_secs;
+};
+
+static int write_poll(void *arg)
+{
+	struct job *j = arg;
+	pending_signal(j->seen);
+	progress_show(&j->prog, __atomic_load_n(&j->copy.delivered_sectors, __ATOMIC_RELAXED));
+	return dupopt_copy_failed(&j->copy);
+}
+
+static void verify_progress(void *arg, uint64_t done)
+{
+	struct job *j = arg;
+	progress_show(&j->prog, done);
+}
+
+static const char *side(const struct job *j, int to)
+{
+	return to ? j->o->to : j->o->from;
+}
+
+static int refuse(struct job *j, struct optical_verdict v, const struct optical_facts *f)
+{
+	const struct optical_profile *fp = optical_profile(f->from_profile);
+	const struct optical_profile *tp = optical_profile(f->to_profile);
+	char extra[128] = "";
+	if (v.reason == OPT_NO_ROOM)
+		snprintf(extra, sizeof(extra), " (%" PRIu64 " sectors needed, %" PRId64 " available)",
+			 f->sectors, f->room_sectors);
+	if (v.reason == OPT_SECTOR_SIZE)
+		snprintf(extra, sizeof(extra), " (%u-byte sectors: audio or mixed-mode disc)", f->from_sector_size);
+	errmsg("'%s' (%s, %s) to '%s' (%s, %s): %s%s", side(j, 0), fp->name, optical_class_name(fp->cls),
+	       side(j, 1), tp->name, optical_class_name(tp->cls), optical_reason_text(v.reason), extra);
+	return EXIT_FAIL;
+}
+
+static int open_source(struct job *j)
+{
+	const char *from = j->o->from;
+	int rc = optical_src_open(from, &j->src, &j->si);
+	if (rc == -ENOMEDIUM) {
+		errmsg("'%s': no medium in the drive", from);
+		return -1;
+	}
+	if (rc == -EINVAL) {
+		errmsg("'%s' is not an optical drive, a block device or a volume image file", from);
+		return -1;
+	}
+	if (rc < 0) {
+		errmsg_errno(rc, "'%s'", from);
+		return -1;
+	}
+	if (!j->si.is_drive && j->si.bytes == 0) {
+		errmsg("'%s' is empty: no volume to copy", from);
+		return -1;
+	}
+	if (!j->si.is_drive && j->si.bytes % SECTOR) {
+		errmsg("'%s' is not a volume image: %" PRIu64 " bytes is not a whole number of %d-byte sectors",
+		       from, j->si.bytes, SECTOR);
+		return -1;
+	}
+	if (j->si.is_drive && j->si.audio_tracks == 0 && j->si.tracks > 1) {
+		errmsg("'%s' holds %d tracks: only single-track data volumes can be duplicated", from, j->si.tracks);
+		return -1;
+	}
+	if (j->si.is_drive && j->si.audio_tracks == 0 && j->si.sessions > 1) {
+		errmsg("'%s' holds several sessions: only single-session volumes can be duplicated", from);
+		return -1;
+	}
+	const char *faults = getenv("DUPOPT_TEST_FAULTS");
+	if (faults && *faults && optical_src_set_faults(j->src, faults) < 0) {
+		errmsg("DUPOPT_TEST_FAULTS '%s': expected N, N:COUNT or slow=MS, comma separated", faults);
+		return -1;
+	}
+	return 0;
+}
+
+static int plan_volume(struct job *j)
+{
+	const char *from = j->o->from;
+	j->sectors = j->si.sectors;
+	if (j->si.sector_size != SECTOR)
+		return 0;       /* refused by the rules */
+	uint32_t bad = 0;
+	int rc = isovd_plan(src_read_sector, j->src, j->si.sectors, j->o->new_id, j->when, &j->plan, &bad);
+	if (rc == -ENODATA) {
+		rc = 0;         /* descriptors past the end: the truncation check says it */
+	}
+	if (rc < 0) {
+		errmsg_errno(rc, "'%s': reading volume descriptor sector %" PRIu32, from, bad);
+		return -1;
+	}
+	j->have_plan = 1;
+	if (!j->plan.has_iso && !j->plan.has_udf && j->o->new_id) {
+		errmsg("'%s' has no ISO 9660 or UDF volume descriptors: there is no volume identifier to change", from);
+		return -1;
+	}
+	if (j->plan.iso_volume_sectors > j->si.sectors) {
+		if (!j->o->allow_errors) {
+			errmsg("'%s' is truncated: the volume has %" PRIu32 " sectors, only %" PRIu64
+			       " can be read (sector %" PRIu64 " is the first missing)", from,
+			       j->plan.iso_volume_sectors, j->si.sectors, j->si.sectors);
+			return -1;
+		}
+		j->sectors = j->plan.iso_volume_sectors;        /* the rest as zeros */
+	}
+	return 0;
+}
+
+static int open_target(struct job *j)
+{
+	const char *to = j->o->to;
+	int rc = optical_dst_open(to, &j->dst, &j->di);
+	if (rc == 0)
+		return 0;
+	switch (rc) {
+	case -ENOENT:
+		errmsg("'%s': no such drive, or its directory does not exist", to);
+		break;
+	case -EBUSY:
+		errmsg("'%s' is in use (mounted, held by another device, or grabbed by another program)", to);
+		break;
+	case -EINVAL:
+		errmsg("'%s' is not an optical drive, a block device or an image file", to);
+		break;
+	case -EISDIR:
+		errmsg("'%s' is a directory: name the image file to write", to);
+		break;
+	default:
+		errmsg_errno(rc, "'%s'", to);
+	}
+	return -1;
+}
+
+static void describe_patches(FILE *f, const struct isovd_plan *p)
+{
+	fputs("[", f);
+	for (size_t i = 0; i < p->npatches; i++) {
+		const struct isovd_patch *pt = &p->patches[i];
+		fprintf(f, "%s{\"sector\":%" PRIu32 ",\"descriptor\":", i ? "," : "", pt->lba);
+		json_str(f, pt->what);
+		fputs(",\"fields\":[", f);
+		for (unsigned k = 0; k < pt->nfields; k++) {
+			fprintf(f, "%s{\"name\":", k ? "," : "");
+			json_str(f, pt->fields[k].name);
+			fprintf(f, ",\"start\":%u,\"end\":%u}", pt->fields[k].start, pt->fields[k].end);
+		}
+		fputs("]}", f);
+	}
+	fputs("]", f);
+}
+
+static void print_json(struct job *j, int status)
+{
+	char when[32];
+	struct tm tm;
+	gmtime_r(&j->when, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("{\"from\":");
+	json_str(stdout, j->o->from);
+	printf(",\"from_medium\":");
+	json_str(stdout, profile_name(j->si.profile));
+	printf(",\"from_class\":\"%s\",\"to\":", optical_class_name(optical_profile(j->si.profile)->cls));
+	json_str(stdout, j->o->to);
+	printf(",\"to_medium\":");
+	json_str(stdout, j->di.profile_name);
+	printf(",\"to_profile\":\"0x%04x\",\"to_class\":\"%s\",\"sectors\":%" PRIu64 ",\"bytes\":%" PRIu64,
+	       j->di.profile, optical_class_name(optical_profile(j->di.profile)->cls), j->sectors,
+	       j->sectors * SECTOR);
+	printf(",\"volume_id\":");
+	json_str(stdout, j->o->new_id ? j->o->new_id : j->plan.volume_id);
+	printf(",\"source_volume_id\":");
+	json_str(stdout, j->plan.volume_id);
+	printf(",\"creation_time\":\"%s\",\"iso9660\":%s,\"joliet\":%s,\"udf\":%s,\"patched\":", when,
+	       j->plan.has_iso ? "true" : "false", j->plan.has_joliet ? "true" : "false",
+	       j->plan.has_udf ? "true" : "false");
+	describe_patches(stdout, &j->plan);
+	printf(",\"unreadable_sectors\":[");
+	for (size_t i = 0; i < j->copy.nbad; i++)
+		printf("%s%" PRIu64, i ? "," : "", j->copy.bad[i]);
+	printf("],\"verified\":%s", j->verified > 0 ? "true" : j->verified < 0 ? "false" : "null");
+	printf(",\"mismatches\":[");
+	for (size_t i = 0; i < j->nmism; i++)
+		printf("%s{\"sector\":%" PRIu64 ",\"count\":%" PRIu64 ",\"unreadable\":%s}", i ? "," : "",
+		       j->mism[i].lba, j->mism[i].count, j->mism[i].unreadable ? "true" : "false");
+	printf("],\"write_seconds\":%.3f,\"verify_seconds\":%.3f,\"exit\":%d}\n", j->write_secs,
+	       j->verify_secs, status);
+}
+
+static int verify(struct job *j)
+{
+	struct optical_src *t;
+	struct optical_src_info ti;
+	const char *path = optical_dst_path(j->dst);
+	int rc = optical_src_open(path, &t, &ti);
+	if (rc < 0) {
+		errmsg_errno(rc, "'%s': opening the copy to verify it", j->o->to);
+		return -1;
+	}
+	optical_src_drop_cache(t);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress_start(&j->prog, "verifying", j->sectors);
+	rc = dupopt_verify(&j->copy, t, verify_progress, j, &j->mism, &j->nmism);
+	progress_end(&j->prog);
+	j->verify_secs = since(&t0);
+	optical_src_close(t);
+	if (rc < 0) {
+		errmsg_errno(rc, "'%s': verifying", j->o->to);
+		return -1;
+	}
+	if (rc == 0) {
+		j->verified = 1;
+		return 0;
+	}
+	j->verified = -1;
+	for (size_t i = 0; i < j->nmism; i++) {
+		const struct dupopt_mismatch *m = &j->mism[i];
+		const char *how = m->unreadable ? "cannot be read back" : "differs from what was written";
+		if (m->count == 1)
+			errmsg("'%s': sector %" PRIu64 " %s", j->o->to, m->lba, how);
+		else
+			errmsg("'%s': sectors %" PRIu64 "-%" PRIu64 " %s", j->o->to, m->lba,
+			       m->lba + m->count - 1, how);
+	}
+	return -1;
+}
+
+/* Write the copy with the signals held off; 0, or -1 after one message. */
+static int write_copy(struct job *j, enum optical_action action)
+{
+	const char *to = j->o->to;
+	sigset_t old;
+	hold_signals(&old);
+	if (isatty(2))
+		errmsg("writing '%s': SIGINT, SIGTERM, SIGHUP and SIGTSTP are held off until the write ends", to);
+
+	int rc = optical_dst_prepare(j->dst, action == OPT_BLANK_WRITE, action == OPT_OVERWRITE, j->sectors);
+	if (rc < 0) {
+		const char *m = optical_dst_message(j->dst);
+		if (rc == -EMEDIUMTYPE)
+			errmsg("'%s': libburn does not take it as a stdio file", to);
+		else if (*m)
+			errmsg("'%s': %s: %s", to, action == OPT_BLANK_WRITE ? "blanking failed" : "cannot prepare it", m);
+		else
+			errmsg_errno(rc, "'%s': %s", to, action == OPT_BLANK_WRITE ? "blanking" : "preparing the target");
+		goto fail;
+	}
+	if (action == OPT_BLANK_WRITE) {
+		int64_t room = optical_dst_room(j->dst);
+		if (room >= 0 && (uint64_t)room < j->sectors) {
+			errmsg("'%s' was blanked but has room for %" PRId64 " sectors only, %" PRIu64 " needed",
+			       to, room, j->sectors);
+			goto fail;
+		}
+	}
+
+	j->copy = (struct dupopt_copy){
+		.src = j->src, .sectors = j->sectors, .plan = j->have_plan ? &j->plan : NULL,
+		.allow_errors = j->o->allow_errors, .retries = RETRIES, .keep_hashes = j->o->verify,
+	};
+	struct burn_source *bs;
+	rc = dupopt_copy_start(&j->copy, &bs);
+	if (rc < 0) {
+		errmsg_errno(rc, "starting the reader");
+		goto fail;
+	}
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress_start(&j->prog, "writing", j->sectors);
+	rc = optical_dst_write(j->dst, bs, j->sectors, write_poll, j);
+	progress_end(&j->prog);
+	j->write_secs = since(&t0);
+	dupopt_copy_stop(&j->copy);
+	burn_source_free(bs);
+
+	if (j->copy.read_error) {
+		errmsg("'%s': sector %" PRIu64 " cannot be read (%s)%s", j->o->from, j->copy.read_error_lba,
+		       j->copy.read_error == -ENODATA ? "past the end of the image" : strerror(-j->copy.read_error),
+		       j->o->allow_errors ? "" : "; --allow-media-errors writes such sectors as zeros");
+		goto fail;
+	}
+	if (rc < 0) {
+		const char *m = optical_dst_message(j->dst);
+		errmsg("'%s': writing failed%s%s", to, *m ? ": " : "", m);
+		goto fail;
+	}
+	rc = optical_dst_commit(j->dst);
+	if (rc < 0) {
+		errmsg_errno(rc, "'%s': finishing the copy", to);
+		goto fail;
+	}
+	int sig = pending_signal(j->seen);
+	if (sig) {
+		errmsg("'%s' is complete; the held-off %s takes effect now", to, signame(sig));
+		fflush(stdout);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+
+fail:;
+	int marked = optical_dst_abandon(j->dst);
+	if (j->di.kind == OPT_DST_FILE)
+		errmsg("'%s' was not written: nothing is left of the unfinished copy", to);
+	else if (marked > 0)
+		errmsg("'%s' is unfinished: its first %d sectors were zeroed so that it is not taken for a volume",
+		       to, 64);
+	else
+		errmsg("'%s' is unfinished and cannot be used as a copy", to);
+	pending_signal(j->seen);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -1;
+}
+
+static int duplicate(struct opts *o)
+{
+	struct job j;
+	memset(&j, 0, sizeof(j));
+	j.o = o;
+	j.when = creation_time();
+	j.prog.tty = isatty(2);
+	int status = EXIT_FAIL;
+
+	if (open_source(&j) < 0 || plan_volume(&j) < 0 || open_target(&j) < 0)
+		goto out;
+
+	struct optical_facts f = {
+		.from_profile = j.si.profile, .to_profile = j.di.profile,
+		.from_sector_size = j.si.sector_size, .to_sector_size = SECTOR,
+		.same_device = same_device(&j.si, &j.di), .to_has_data = j.di.has_data,
+		.clear = o->clear, .sectors = j.sectors, .room_sectors = j.di.room_sectors,
+	};
+	struct optical_verdict v = optical_rules(&f);
+	if (v.action == OPT_REFUSE) {
+		status = refuse(&j, v, &f);
+		goto out;
+	}
+	if (j.have_plan && j.plan.md5_tags)
+		errmsg("warning: '%s' carries libisofs MD5 checksum tags; they will not match the changed descriptors",
+		       o->from);
+	if (write_copy(&j, v.action) < 0)
+		goto out;
+	status = j.copy.nbad ? EXIT_MEDIA_ERRORS : EXIT_OK;
+	if (j.copy.nbad)
+		print_ranges(o->from, j.copy.bad, j.copy.nbad);
+	if (o->verify && verify(&j) < 0)
+		status = EXIT_FAIL;
+
+	if (o->json) {
+		print_json(&j, status);
+	} else if (status != EXIT_FAIL) {
+		char when[32];
+		struct tm tm;
+		gmtime_r(&j.when, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		printf("'%s' -> '%s': %" PRIu64 " sectors (%.1f MiB), ", o->from, o->to, j.sectors,
+		       (double)j.sectors * SECTOR / 1048576.0);
+		if (j.plan.has_iso || j.plan.has_udf)
+			printf("volume '%s', created %s", o->new_id ? o->new_id : j.plan.volume_id, when);
+		else
+			printf("no ISO 9660 or UDF volume descriptors: copied unchanged");
+		printf("%s\n", j.verified > 0 ? ", verified" : "");
+	}
+	if (close_stdout() != EXIT_OK)
+		status = EXIT_FAIL;
+out:
+	dupopt_copy_release(&j.copy);
+	free(j.mism);
+	isovd_plan_release(&j.plan);
+	optical_dst_close(j.dst);
+	optical_src_close(j.src);
+	return status;
+}
+
+int cmd_dupopt(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "new-volume-id", required_argument, NULL, OPT_NEW_ID },
+		{ "clear", no_argument, NULL, OPT_CLEAR },
+		{ "allow-media-errors", no_argument, NULL, OPT_ALLOW },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		/* for tests: the rule table */
+		{ "rules-table", no_argument, NULL, OPT_RULES_TABLE },
+		{ "rules-check", no_argument, NULL, OPT_RULES_CHECK },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	memset(&o, 0, sizeof(o));
+	int c, rules = 0;
+	while ((c = getopt_long(argc, argv, "Dh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_NEW_ID: o.new_id = optarg; break;
+		case OPT_CLEAR: o.clear = 1; break;
+		case OPT_ALLOW: o.allow_errors = 1; break;
+		case OPT_VERIFY: o.verify = 1; break;
+		case OPT_JSON: o.json = 1; break;
+		case 'D': o.debug = 1; break;
+		case 'h':
+			print_usage(stdout, usage_text);
+			return close_stdout();
+		case OPT_VERSION:
+			printf("dupopt (altkit) %s\n", ALTKIT_VERSION);
+			return close_stdout();
+		case OPT_RULES_TABLE: rules = 1; break;
+		case OPT_RULES_CHECK: rules = 2; break;
+		default:
+			print_usage(stderr, usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	if (rules == 1)
+		return rules_table();
+	if (rules == 2)
+		return rules_check(argc - optind, argv + optind);
+	if (argc - optind != 2) {
+		errmsg(argc - optind < 2 ? "FROM and TO are needed" : "too many arguments: FROM and TO only");
+		print_usage(stderr, usage_text);
+		return EXIT_USAGE;
+	}
+	o.from = argv[optind];
+	o.to = argv[optind + 1];
+	if (o.new_id) {
+		char bad;
+		int rc = isovd_check_id(o.new_id, &bad);
+		if (rc == -ENAMETOOLONG) {
+			errmsg("--new-volume-id '%s': longer than %d characters", o.new_id, ISOVD_ID_MAX);
+			return EXIT_USAGE;
+		}
+		if (rc < 0 && bad) {
+			errmsg("--new-volume-id '%s': '%c' is not allowed: ISO 9660 volume identifiers "
+			       "use A-Z, 0-9 and _", o.new_id, bad);
+			return EXIT_USAGE;
+		}
+		if (rc < 0) {
+			errmsg("--new-volume-id: the identifier is empty");
+			return EXIT_USAGE;
+		}
+	}
+	if (o.debug)
+		optical_dst_debug(1);
+	return duplicate(&o);
+}
