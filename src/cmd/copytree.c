@@ -171,8 +171,12 @@ static void on_report(void *arg, const struct copytree_report *rep)
 			case CTE_DST_IS_SRC:
 				errmsg("'%s' is the same directory as '%s'", q, sq);
 				break;
+			case CTE_SRC_NOT_DIR:
+			case CTE_DST_NOT_DIR:
+				errmsg("'%s' is not a directory", q);
+				break;
 			default:
-				errmsg("'%s' %s", q, reason(rep->err));
+				errmsg("cannot %s '%s': %s", rep->op, q, reason(rep->err));
 			}
 			free(sq);
 		} else if (rep->detail && strcmp(rep->op, "set xattr") == 0) {

@@ -419,11 +419,11 @@ static void copy_mountpoint(struct ct *ct, struct wctx *w, struct dnode *dn, con
 /* A directory entry of f: make it in DST and return its dnode (pinned) to
  * walk into, or NULL. */
 static struct dnode *enter_dir(struct ct *ct, struct wctx *w, struct frame *f,
-			       const struct went *e)
+			       const struct went *e, struct dnode *near)
 {
 	struct dnode *dn = f->dn, *child = NULL;
 	const char *name = f->names + e->name;
-	int rc = dn_acquire(ct, dn, S_SRC | S_DST);
+	int rc = dn_acquire_near(ct, dn, S_SRC | S_DST, near);
 	if (rc < 0) {
 		ct_report(ct, CT_ERROR, CT_SRC, dn, NULL, "open directory", NULL, -rc, S_IFDIR);
 		atomic_fetch_add(&ct->st->failures, 1);
@@ -538,11 +538,16 @@ static void walk(struct ct *ct, struct wctx *w)
 	dn_ref(ct->root);
 	stack[n++] = (struct frame){ .dn = ct->root, .pathlen = 1 };
 	list_dir(ct, w, &stack[0], &pb);
+	struct dnode *popped = NULL;    /* the directory just left: its ".." is near */
 	while (n > 0) {
 		struct frame *f = &stack[n - 1];
 		if (!ct_stopped(ct) && f->di < f->ndirs) {
 			const struct went *e = &f->dirs[f->di++];
-			struct dnode *child = enter_dir(ct, w, f, e);
+			struct dnode *child = enter_dir(ct, w, f, e, popped);
+			if (popped) {
+				dn_unref(ct, popped);
+				popped = NULL;
+			}
 			if (!child)
 				continue;
 			if (n == cap)
@@ -559,8 +564,12 @@ static void walk(struct ct *ct, struct wctx *w)
 		free(f->names);
 		n--;
 		dn_done(ct, w, dn);
-		dn_unref(ct, dn);
+		if (popped)
+			dn_unref(ct, popped);
+		popped = dn;
 	}
+	if (popped)
+		dn_unref(ct, popped);
 	free(stack);
 	free(pb.s);
 }

@@ -135,6 +135,9 @@ struct dnode *dn_new(struct ct *ct, struct dnode *parent, const char *name);
 void dn_ref(struct dnode *dn);
 void dn_unref(struct ct *ct, struct dnode *dn);
 int dn_acquire(struct ct *ct, struct dnode *dn, unsigned sides);
+/* The same, when child (a dnode below dn) may still be open: dn is then
+ * opened again through child's "..", one step instead of a walk from the top. */
+int dn_acquire_near(struct ct *ct, struct dnode *dn, unsigned sides, struct dnode *child);
 void dn_release(struct ct *ct, struct dnode *dn);
 /* Register the open descriptors of a new dnode in the cache, pinned once. */
 void dn_register(struct ct *ct, struct dnode *dn);

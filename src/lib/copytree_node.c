@@ -123,8 +123,25 @@ void dn_register(struct ct *ct, struct dnode *dn)
 
 /* Open side s of dn again from its nearest ancestor that is open, one name at
  * a time, checking each directory is the one seen before. Under fdc_lock. */
-static int reopen(struct ct *ct, struct dnode *dn, int s)
+static int reopen(struct ct *ct, struct dnode *dn, int s, struct dnode *child)
 {
+	if (child && child->parent == dn && child->fd[s] >= 0) {
+		/* one step up from a child that is open: no walk from the top */
+		int fd = openat(child->fd[s], "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				(s == SRC ? ct->noatime : 0));
+		struct fs_stat st;
+		if (fd >= 0 && fs_statat(fd, "", AT_EMPTY_PATH, &st) == 0 &&
+		    st.dev == dn->dev[s] && st.ino == dn->ino[s]) {
+			if (!has_fd(dn))
+				ct->fdc_open++;
+			dn->fd[s] = fd;
+			if (dn->users == 0)
+				lru_push(ct, dn);
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	size_t n = 0, cap = 16;
 	struct dnode **chain = xmalloc(cap * sizeof(*chain));
 	struct dnode *p;
@@ -171,18 +188,23 @@ static int reopen(struct ct *ct, struct dnode *dn, int s)
 	return rc;
 }
 
-int dn_acquire(struct ct *ct, struct dnode *dn, unsigned sides)
+int dn_acquire_near(struct ct *ct, struct dnode *dn, unsigned sides, struct dnode *child)
 {
 	int rc = 0;
 	pthread_mutex_lock(&ct->fdc_lock);
 	for (int s = SRC; s <= DST && rc == 0; s++)
 		if ((sides & (1u << s)) && dn->fd[s] < 0)
-			rc = reopen(ct, dn, s);
+			rc = reopen(ct, dn, s, child);
 	if (rc == 0)
 		pin(ct, dn);
 	evict(ct);
 	pthread_mutex_unlock(&ct->fdc_lock);
 	return rc;
+}
+
+int dn_acquire(struct ct *ct, struct dnode *dn, unsigned sides)
+{
+	return dn_acquire_near(ct, dn, sides, NULL);
 }
 
 void dn_release(struct ct *ct, struct dnode *dn)
@@ -220,11 +242,11 @@ char *dn_path(const struct dnode *dn, const char *name)
 }
 
 /* Finalize a directory whose contents are all done: its metadata, last its flags. */
-static void finalize(struct ct *ct, struct wctx *w, struct dnode *dn)
+static void finalize(struct ct *ct, struct wctx *w, struct dnode *dn, struct dnode *child)
 {
 	if (ct_stopped(ct))
 		return;
-	int rc = dn_acquire(ct, dn, S_DST);
+	int rc = dn_acquire_near(ct, dn, S_DST, child);
 	if (rc < 0) {
 		ct_report(ct, CT_ERROR, CT_DST, dn, NULL, "open directory", NULL, -rc, S_IFDIR);
 		atomic_fetch_add(&ct->st->failures, 1);
@@ -238,8 +260,10 @@ static void finalize(struct ct *ct, struct wctx *w, struct dnode *dn)
 
 void dn_done(struct ct *ct, struct wctx *w, struct dnode *dn)
 {
+	struct dnode *child = NULL;
 	while (dn && atomic_fetch_sub_explicit(&dn->pending, 1, memory_order_acq_rel) == 1) {
-		finalize(ct, w, dn);
+		finalize(ct, w, dn, child);
+		child = dn;
 		dn = dn->parent;
 	}
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -25,7 +26,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define WINDOW 32
 #define CHUNK (1u << 20)
 #define TD_GETFLAGS _IOR('f', 1, long)
 
@@ -675,6 +675,11 @@ int treediff(const struct treediff_opts *o, struct treediff_stats *st)
 	td->path[1] = '\0';
 	td->pathlen = 1;
 
+	/* directories that keep their descriptors: 32, fewer when RLIMIT_NOFILE is low */
+	struct rlimit rl;
+	size_t window = 32;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 32 * 4 + 32)
+		window = rl.rlim_cur > 40 ? (size_t)(rl.rlim_cur - 32) / 4 : 2;
 	size_t n = 0, cap = 64;
 	struct tframe *stack = xmalloc(cap * sizeof(*stack));
 	int top[2] = { -1, -1 };
@@ -793,8 +798,8 @@ int treediff(const struct treediff_opts *o, struct treediff_stats *st)
 			continue;
 		}
 		n++;
-		if (n > WINDOW) {
-			struct tframe *old = &stack[n - 1 - WINDOW];
+		if (n > window) {
+			struct tframe *old = &stack[n - 1 - window];
 			for (int side = 0; side < 2; side++)
 				if (old->fd[side] >= 0) {
 					close(old->fd[side]);
