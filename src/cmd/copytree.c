@@ -47,6 +47,11 @@ static const char usage_text[] =
 #include "treediff.h"
 #include "xalloc.h"
 
+static void usage_hint(void)
+{
+	fputs("Usage: copytree SRC DST [OPTIONS]; see 'copytree --help'\n", stderr);
+}
+
 enum { OPT_VERIFY = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_JSON, OPT_VERSION };
 
 static const struct option longopts[] = {
@@ -261,6 +266,8 @@ static void json_string(FILE *out, const char *s)
 }
 
 #define U(x) ((unsigned long long)atomic_load(&(x)))
+/* plural ending: "file" + "s", "director" + "y"/"ies" */
+#define S(x, many) (U(x) == 1 ? ((many)[0] == 'i' ? "y" : "") : (many))
 
 static void print_json(struct run *r, const char *status, double secs, long diffs)
 {
@@ -359,13 +366,13 @@ int cmd_copytree(int argc, char **argv)
 			printf("altkit %s\n", ALTKIT_VERSION);
 			return close_stdout();
 		default:
-			print_usage(stderr, usage_text);
+			usage_hint();
 			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2) {
 		errmsg(argc - optind < 2 ? "SRC and DST are needed" : "too many arguments");
-		print_usage(stderr, usage_text);
+		usage_hint();
 		return EXIT_USAGE;
 	}
 	r.src = argv[optind];
@@ -379,7 +386,7 @@ int cmd_copytree(int argc, char **argv)
 		if (rc < 0) {
 			char *fq = path_quote(exclude_file);
 			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
-				char *pq = path_quote(ee.pattern);
+				char *pq = text_quote(ee.pattern);
 				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
 				       ee.reason);
 				free(pq);
@@ -441,15 +448,18 @@ int cmd_copytree(int argc, char **argv)
 	human(b, sizeof(b), (double)atomic_load(&r.st.bytes));
 	if (rc < 0 && rc != -CTE_DST_NOT_EMPTY && rc != -CTE_DST_IN_SRC &&
 	    rc != -CTE_DST_IS_SRC && atomic_load(&r.st.dirs)) {
-		errmsg("stopped after %llu files, %s: '%s' is incomplete", U(r.st.files), b, r.dst);
+		errmsg("stopped after %llu file%s, %s: '%s' is incomplete", U(r.st.files),
+		       S(r.st.files, "s"), b, r.dst);
 	} else if (rc == 0 && (failures || r.verbose || r.progress)) {
 		char tail[64] = "";
 		if (failures)
 			snprintf(tail, sizeof(tail), "; %llu failed", (unsigned long long)failures);
-		errmsg("%llu files, %llu directories, %llu symlinks, %llu special files, "
-		       "%llu hard links, %s in %.1f s%s",
-		       U(r.st.files), U(r.st.dirs), U(r.st.symlinks), U(r.st.specials),
-		       U(r.st.hardlinks), b, secs, tail);
+		errmsg("%llu file%s, %llu director%s, %llu symlink%s, %llu special file%s, "
+		       "%llu hard link%s, %s in %.1f s%s",
+		       U(r.st.files), S(r.st.files, "s"), U(r.st.dirs), S(r.st.dirs, "ies"),
+		       U(r.st.symlinks), S(r.st.symlinks, "s"), U(r.st.specials),
+		       S(r.st.specials, "s"), U(r.st.hardlinks), S(r.st.hardlinks, "s"), b, secs,
+		       tail);
 	}
 	if (r.json)
 		print_json(&r, rc < 0 ? "stopped" : status ? "failed" : "ok", secs, diffs);

@@ -32,6 +32,11 @@ static const char usage_text[] =
 #include "treediff.h"
 #include "xalloc.h"
 
+static void usage_hint(void)
+{
+	fputs("Usage: treediff A B [OPTIONS]; see 'treediff --help'\n", stderr);
+}
+
 enum { OPT_NO_ATIME = 256, OPT_NO_DATA, OPT_VERSION };
 
 static const struct option longopts[] = {
@@ -106,13 +111,13 @@ int cmd_treediff(int argc, char **argv)
 			printf("altkit %s\n", ALTKIT_VERSION);
 			return close_stdout();
 		default:
-			print_usage(stderr, usage_text);
+			usage_hint();
 			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2) {
 		errmsg(argc - optind < 2 ? "A and B are needed" : "too many arguments");
-		print_usage(stderr, usage_text);
+		usage_hint();
 		return EXIT_USAGE;
 	}
 	r.top[0] = argv[optind];
@@ -126,7 +131,7 @@ int cmd_treediff(int argc, char **argv)
 		if (rc < 0) {
 			char *fq = path_quote(exclude_file);
 			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
-				char *pq = path_quote(ee.pattern);
+				char *pq = text_quote(ee.pattern);
 				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
 				       ee.reason);
 				free(pq);

@@ -1,4 +1,5 @@
 /* Quoting of paths for messages and JSON. See pathquote.h. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +39,14 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-char *path_quote(const char *path)
+static char *quote(const char *path, bool backslash)
 {
 	const unsigned char *s = (const unsigned char *)path;
 	size_t cap = 4 * strlen(path) + 1, o = 0;
 	char *out = xmalloc(cap);
 	while (*s) {
 		size_t n = utf8_len(s);
-		if (n > 1 || (n == 1 && *s >= 0x20 && *s != 0x7f && *s != '\\')) {
+		if (n > 1 || (n == 1 && *s >= 0x20 && *s != 0x7f && (*s != '\\' || !backslash))) {
 			memcpy(out + o, s, n);
 			o += n;
 			s += n;
@@ -65,6 +66,16 @@ char *path_quote(const char *path)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *path_quote(const char *path)
+{
+	return quote(path, true);
+}
+
+char *text_quote(const char *text)
+{
+	return quote(text, false);
 }
 
 char *path_json(const char *path)

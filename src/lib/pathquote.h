@@ -6,6 +6,9 @@
 
 /* The quoted form (malloc'd). */
 char *path_quote(const char *path);
+/* The same, but a backslash stays as it is: for text such as a regular
+ * expression, where backslashes are the user's own. */
+char *text_quote(const char *text);
 /* The quoted form as a JSON string literal, with its double quotes (malloc'd). */
 char *path_json(const char *path);
 
