@@ -65,13 +65,6 @@ static const int held_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGTSTP };
 static const char *const held_names[] = { "SIGINT", "SIGTERM", "SIGHUP", "SIGTSTP" };
 #define NHELD (sizeof(held_signals) / sizeof(held_signals[0]))
 
-static const char *signame(int sig)
-{
-	for (size_t i = 0; i < NHELD; i++)
-		if (held_signals[i] == sig)
-			return held_names[i];
-	return "signal";
-}
 
 static void hold_signals(sigset_t *old)
 {
@@ -82,13 +75,21 @@ static void hold_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
+/* A held signal that will act when let through: pending, and not ignored
+ * (a background job of a shell ignores SIGINT, for one). */
+static int will_act(const sigset_t *pending, int sig)
+{
+	struct sigaction sa;
+	return sigismember(pending, sig) && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN;
+}
+
 static int pending_signal(int *seen)
 {
 	sigset_t p;
 	int found = 0;
 	sigpending(&p);
 	for (size_t i = 0; i < NHELD; i++)
-		if (sigismember(&p, held_signals[i])) {
+		if (will_act(&p, held_signals[i])) {
 			if (!found)
 				found = held_signals[i];
 			if (seen && !seen[i]) {
@@ -338,18 +339,31 @@ static const char *side(const struct job *j, int to)
 	return to ? j->o->to : j->o->from;
 }
 
+/* "CD-R, WORM", "stdio file, overwritable: ERASE", "volume image" */
+static const char *describe(unsigned profile, char *buf, size_t len)
+{
+	const struct optical_profile *p = optical_profile(profile);
+	if (p->cls == OPT_CLASS_IMAGE || p->cls == OPT_CLASS_NONE)
+		snprintf(buf, len, "%s", p->name);
+	else if (p->cls == OPT_CLASS_UNKNOWN)
+		snprintf(buf, len, "unknown medium, profile 0x%04x", profile);
+	else if (profile == OPT_PROF_STDIO)
+		snprintf(buf, len, "stdio file, overwritable: ERASE");
+	else
+		snprintf(buf, len, "%s, %s", p->name, optical_class_name(p->cls));
+	return buf;
+}
+
 static int refuse(struct job *j, struct optical_verdict v, const struct optical_facts *f)
 {
-	const struct optical_profile *fp = optical_profile(f->from_profile);
-	const struct optical_profile *tp = optical_profile(f->to_profile);
-	char extra[128] = "";
+	char a[96], b[96], extra[128] = "";
 	if (v.reason == OPT_NO_ROOM)
 		snprintf(extra, sizeof(extra), " (%" PRIu64 " sectors needed, %" PRId64 " available)",
 			 f->sectors, f->room_sectors);
 	if (v.reason == OPT_SECTOR_SIZE)
 		snprintf(extra, sizeof(extra), " (%u-byte sectors: audio or mixed-mode disc)", f->from_sector_size);
-	errmsg("'%s' (%s, %s) to '%s' (%s, %s): %s%s", side(j, 0), fp->name, optical_class_name(fp->cls),
-	       side(j, 1), tp->name, optical_class_name(tp->cls), optical_reason_text(v.reason), extra);
+	errmsg("'%s' (%s) to '%s' (%s): %s%s", side(j, 0), describe(f->from_profile, a, sizeof(a)),
+	       side(j, 1), describe(f->to_profile, b, sizeof(b)), optical_reason_text(v.reason), extra);
 	return EXIT_FAIL;
 }
 
@@ -373,11 +387,6 @@ static int open_source(struct job *j)
 		errmsg("'%s' is empty: no volume to copy", from);
 		return -1;
 	}
-	if (!j->si.is_drive && j->si.bytes % SECTOR) {
-		errmsg("'%s' is not a volume image: %" PRIu64 " bytes is not a whole number of %d-byte sectors",
-		       from, j->si.bytes, SECTOR);
-		return -1;
-	}
 	if (j->si.is_drive && j->si.audio_tracks == 0 && j->si.tracks > 1) {
 		errmsg("'%s' holds %d tracks: only single-track data volumes can be duplicated", from, j->si.tracks);
 		return -1;
@@ -387,8 +396,9 @@ static int open_source(struct job *j)
 		return -1;
 	}
 	const char *faults = getenv("DUPOPT_TEST_FAULTS");
-	if (faults && *faults && optical_src_set_faults(j->src, faults) < 0) {
-		errmsg("DUPOPT_TEST_FAULTS '%s': expected N, N:COUNT or slow=MS, comma separated", faults);
+	if (faults && *faults && optical_src_set_faults(j->src, faults, 0) < 0) {
+		errmsg("DUPOPT_TEST_FAULTS '%s': expected N, N:COUNT, slow=MS or verify-flip=N, comma separated",
+		       faults);
 		return -1;
 	}
 	return 0;
@@ -412,6 +422,11 @@ static int plan_volume(struct job *j)
 	j->have_plan = 1;
 	if (!j->plan.has_iso && !j->plan.has_udf && j->o->new_id) {
 		errmsg("'%s' has no ISO 9660 or UDF volume descriptors: there is no volume identifier to change", from);
+		return -1;
+	}
+	if (!j->si.is_drive && j->si.bytes % SECTOR && j->plan.iso_volume_sectors <= j->si.sectors) {
+		errmsg("'%s' is not a volume image: %" PRIu64 " bytes is not a whole number of %d-byte sectors",
+		       from, j->si.bytes, SECTOR);
 		return -1;
 	}
 	if (j->plan.iso_volume_sectors > j->si.sectors) {
@@ -516,6 +531,9 @@ static int verify(struct job *j)
 		errmsg_errno(rc, "'%s': opening the copy to verify it", j->o->to);
 		return -1;
 	}
+	const char *faults = getenv("DUPOPT_TEST_FAULTS");
+	if (faults && *faults)
+		optical_src_set_faults(t, faults, 1);
 	optical_src_drop_cache(t);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -535,7 +553,8 @@ static int verify(struct job *j)
 	j->verified = -1;
 	for (size_t i = 0; i < j->nmism; i++) {
 		const struct dupopt_mismatch *m = &j->mism[i];
-		const char *how = m->unreadable ? "cannot be read back" : "differs from what was written";
+		const char *how = m->unreadable ? "cannot be read back"
+				: m->count == 1 ? "differs from what was written" : "differ from what was written";
 		if (m->count == 1)
 			errmsg("'%s': sector %" PRIu64 " %s", j->o->to, m->lba, how);
 		else
@@ -609,9 +628,16 @@ static int write_copy(struct job *j, enum optical_action action)
 		errmsg_errno(rc, "'%s': finishing the copy", to);
 		goto fail;
 	}
-	int sig = pending_signal(j->seen);
-	if (sig) {
-		errmsg("'%s' is complete; the held-off %s takes effect now", to, signame(sig));
+	if (pending_signal(j->seen)) {
+		char names[64] = "";
+		sigset_t p;
+		sigpending(&p);
+		for (size_t i = 0; i < NHELD; i++)
+			if (will_act(&p, held_signals[i]))
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? ", " : "", held_names[i]);
+		errmsg("'%s' is complete; the held-off %s take%s effect now", to, names,
+		       strchr(names, ',') ? "" : "s");
 		fflush(stdout);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

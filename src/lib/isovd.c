@@ -506,7 +506,8 @@ int isovd_plan(isovd_read_fn rd, void *ctx, uint64_t nsectors, const char *new_i
 		isovd_plan_release(plan);
 		return rc;
 	}
-	qsort(plan->patches, plan->npatches, sizeof(*plan->patches), cmp_patch);
+	if (plan->npatches > 1)
+		qsort(plan->patches, plan->npatches, sizeof(*plan->patches), cmp_patch);
 	return 0;
 }
 

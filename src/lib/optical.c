@@ -23,7 +23,7 @@ static const struct optical_profile profiles[] = {
 	{ OPT_PROF_BDR_SRM, "BD-R", OPT_CLASS_WORM, 0 },
 	{ OPT_PROF_BDR_RRM, "BD-R (random recording)", OPT_CLASS_WORM, 0 },
 	{ OPT_PROF_BDRE, "BD-RE", OPT_CLASS_ERASE, 0 },
-	{ OPT_PROF_STDIO, "stdio file (overwritable)", OPT_CLASS_ERASE, 0 },
+	{ OPT_PROF_STDIO, "stdio file", OPT_CLASS_ERASE, 0 },
 	{ OPT_PROF_IMAGE, "volume image", OPT_CLASS_IMAGE, 0 },
 };
 

@@ -36,6 +36,8 @@ struct optical_src {
 	struct fault *faults;
 	size_t nfaults;
 	unsigned slow_ms;
+	uint64_t *flips;                /* sectors read back with a byte inverted */
+	size_t nflips;
 };
 
 static int is_optical_drive(int fd, const struct stat *st)
@@ -169,6 +171,7 @@ void optical_src_close(struct optical_src *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->faults);
+	free(s->flips);
 	free(s);
 }
 
@@ -234,29 +237,45 @@ static int read_image(struct optical_src *s, uint64_t lba, uint32_t count, void 
 
 int optical_src_read(struct optical_src *s, uint64_t lba, uint32_t count, void *buf)
 {
+	int rc;
 	if ((s->nfaults || s->slow_ms) && injected_fault(s, lba, count))
 		return -EIO;
-	if (s->cdio) {
-		if (lba + count > s->sectors)
-			return -ENODATA;
-		return read_drive(s, lba, count, buf);
-	}
-	return read_image(s, lba, count, buf);
+	if (s->cdio)
+		rc = lba + count > s->sectors ? -ENODATA : read_drive(s, lba, count, buf);
+	else
+		rc = read_image(s, lba, count, buf);
+	for (size_t i = 0; rc == 0 && i < s->nflips; i++)
+		if (s->flips[i] >= lba && s->flips[i] < lba + count)
+			((unsigned char *)buf)[(s->flips[i] - lba) * SECTOR] ^= 0xff;
+	return rc;
 }
 
-int optical_src_set_faults(struct optical_src *s, const char *spec)
+int optical_src_set_faults(struct optical_src *s, const char *spec, int readback)
 {
 	char *copy = xstrdup(spec), *save = NULL;
 	int rc = 0;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *end;
+		if (strncmp(item, "verify-flip=", 12) == 0) {
+			unsigned long long lba = strtoull(item + 12, &end, 10);
+			if (*end || end == item + 12) {
+				rc = -EINVAL;
+				break;
+			}
+			if (readback) {
+				s->flips = xrealloc(s->flips, (s->nflips + 1) * sizeof(*s->flips));
+				s->flips[s->nflips++] = lba;
+			}
+			continue;
+		}
 		if (strncmp(item, "slow=", 5) == 0) {
 			unsigned long ms = strtoul(item + 5, &end, 10);
 			if (*end || end == item + 5 || ms > 60000) {
 				rc = -EINVAL;
 				break;
 			}
-			s->slow_ms = (unsigned)ms;
+			if (!readback)
+				s->slow_ms = (unsigned)ms;
 			continue;
 		}
 		unsigned long long lba = strtoull(item, &end, 10);
@@ -273,6 +292,8 @@ int optical_src_set_faults(struct optical_src *s, const char *spec)
 				break;
 			}
 		}
+		if (readback)
+			continue;
 		s->faults = xrealloc(s->faults, (s->nfaults + 1) * sizeof(*s->faults));
 		s->faults[s->nfaults++] = (struct fault){ lba, left };
 	}

@@ -38,6 +38,8 @@ uint32_t optical_src_max_read(const struct optical_src *s);
 
 /* Fault injection for tests (the DUPOPT_TEST_FAULTS variable), a comma
  * separated list: "N" sector N never reads, "N:K" it fails K times and then
- * reads, "slow=MS" every read sleeps MS milliseconds. -EINVAL if malformed. */
-int optical_src_set_faults(struct optical_src *s, const char *spec);
+ * reads, "slow=MS" every read sleeps MS milliseconds; these apply to a
+ * source. "verify-flip=N" applies to a copy read back (readback = 1): the
+ * first byte of sector N reads inverted. -EINVAL if malformed. */
+int optical_src_set_faults(struct optical_src *s, const char *spec, int readback);
 #endif
