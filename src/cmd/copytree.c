@@ -446,8 +446,7 @@ int cmd_copytree(int argc, char **argv)
 
 	char b[32];
 	human(b, sizeof(b), (double)atomic_load(&r.st.bytes));
-	if (rc < 0 && rc != -CTE_DST_NOT_EMPTY && rc != -CTE_DST_IN_SRC &&
-	    rc != -CTE_DST_IS_SRC && atomic_load(&r.st.dirs)) {
+	if (rc < 0 && atomic_load(&r.st.started)) {
 		errmsg("stopped after %llu file%s, %s: '%s' is incomplete", U(r.st.files),
 		       S(r.st.files, "s"), b, r.dst);
 	} else if (rc == 0 && (failures || r.verbose || r.progress)) {

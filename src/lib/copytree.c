@@ -669,26 +669,19 @@ static int open_dst(struct ct *ct, const struct fs_stat *src, bool *created)
 	size_t len = strlen(dst);
 	while (len > 1 && dst[len - 1] == '/')
 		len--;
-	char *parent = xmalloc(len + 2);
-	memcpy(parent, dst, len);
-	parent[len] = '\0';
-	char *slash = strrchr(parent, '/');
-	const char *base;
+	char *buf = xmalloc(len + 1);
+	memcpy(buf, dst, len);
+	buf[len] = '\0';
+	char *slash = strrchr(buf, '/');
+	const char *parent = buf, *base = buf;
 	if (!slash) {
-		memmove(parent + 2, parent, len + 1);
-		parent[0] = '.';
-		parent[1] = '\0';
-		base = parent + 2;
+		parent = ".";
+	} else if (slash == buf) {
+		parent = "/";
+		base = buf + 1;
 	} else {
 		*slash = '\0';
 		base = slash + 1;
-		if (slash == parent) {
-			/* "/c": the parent is "/" */
-			memmove(parent + 2, base, strlen(base) + 1);
-			parent[0] = '/';
-			parent[1] = '\0';
-			base = parent + 2;
-		}
 	}
 	int rc = 0;
 	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -706,7 +699,7 @@ static int open_dst(struct ct *ct, const struct fs_stat *src, bool *created)
 	}
 	if (pfd >= 0)
 		close(pfd);
-	free(parent);
+	free(buf);
 	if (rc < 0) {
 		setup_error(ct, CT_DST, rc == -CTE_DST_IN_SRC ? "use" : "create", -rc);
 		return rc;
@@ -823,6 +816,7 @@ int copytree(const struct copytree_opts *o, struct copytree_stats *stats)
 		root->iflags = 0;
 	ct->clone_fd = fs_open_tree_clone(root->fd[SRC]);
 
+	atomic_store(&stats->started, 1);
 	int started = 0;
 	for (; started < ct->nworkers; started++)
 		if (pthread_create(&ct->w[started].thr, NULL, worker, &ct->w[started]) != 0)
