@@ -666,7 +666,28 @@ static int duplicate(struct opts *o)
 	j.prog.tty = isatty(2);
 	int status = EXIT_FAIL;
 
-	if (open_source(&j) < 0 || plan_volume(&j) < 0 || open_target(&j) < 0)
+	if (open_source(&j) < 0 || plan_volume(&j) < 0)
+		goto out;
+	/* the same device: refused before the target is opened (a drive cannot
+	 * be grabbed for writing while it is read) */
+	struct stat st;
+	if (stat(o->to, &st) == 0) {
+		struct optical_dst_info same = {
+			.exists = 1,
+			.dev = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? st.st_rdev : st.st_dev,
+			.ino = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? 0 : st.st_ino,
+		};
+		if (same_device(&j.si, &same)) {
+			struct optical_facts f = {
+				.from_profile = j.si.profile,
+				.to_profile = j.si.is_drive ? j.si.profile : OPT_PROF_STDIO,
+				.same_device = 1,
+			};
+			status = refuse(&j, optical_rules(&f), &f);
+			goto out;
+		}
+	}
+	if (open_target(&j) < 0)
 		goto out;
 
 	struct optical_facts f = {

@@ -11,110 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 unset DUPOPT_TEST_FAULTS
 
-# check.py SRC COPY NEWID|- EPOCH: an independent reading of the descriptors
-# (ECMA-119, Joliet, ECMA-167/UDF). Every byte that differs must lie inside a
-# volume identifier, a creation time or a UDF tag checksum/CRC of a volume
-# descriptor; the new values must be right and every changed UDF tag valid.
-cat >"$tmp/check.py" <<'PY'
-import sys, datetime
-S = 2048
-src = open(sys.argv[1], 'rb').read()
-cp = open(sys.argv[2], 'rb').read()
-newid = None if sys.argv[3] == '-' else sys.argv[3]
-t = datetime.datetime.fromtimestamp(int(sys.argv[4]), datetime.timezone.utc)
-problems, found, allowed = [], [], {}
-def le16(b, o): return b[o] | b[o + 1] << 8
-def le32(b, o): return int.from_bytes(b[o:o + 4], 'little')
-def sec(d, n): return d[n * S:(n + 1) * S]
-def allow(n, a, b): allowed.setdefault(n, []).append((a, b))
-def crc16(b):
-    c = 0
-    for x in b:
-        c ^= x << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) & 0xffff if c & 0x8000 else (c << 1) & 0xffff
-    return c
-def tag_ok(d, loc):
-    if sum(d[i] for i in range(16) if i != 4) & 0xff != d[4]: return False
-    n = le16(d, 10)
-    return le32(d, 12) == loc and n <= S - 16 and crc16(d[16:16 + n]) == le16(d, 8)
-def dstring(n, s):
-    b = bytearray(n); s = s.encode()[:n - 2]
-    b[0] = 8; b[1:1 + len(s)] = s; b[n - 1] = len(s) + 1
-    return bytes(b)
-udf_time = bytes([0x00, 0x10]) + t.year.to_bytes(2, 'little') + bytes(
-    [t.month, t.day, t.hour, t.minute, t.second, 0, 0, 0])
-iso_date = t.strftime('%Y%m%d%H%M%S').encode() + b'00\0'
-if len(src) != len(cp):
-    problems.append('sizes differ: %d %d' % (len(src), len(cp)))
-# ISO 9660 volume descriptor set
-seen_pvd = False
-for n in range(16, 16 + 64):
-    s, c = sec(src, n), sec(cp, n)
-    if s[1:6] != b'CD001' or s[0] == 255: break
-    if s[0] not in (1, 2) or (s[0] == 1 and seen_pvd): continue
-    joliet = s[0] == 2 and s[88:90] == b'%/' and s[90:91] in (b'@', b'C', b'E')
-    name = 'pvd' if s[0] == 1 else 'joliet' if joliet else 'svd'
-    seen_pvd = seen_pvd or s[0] == 1
-    found.append(name)
-    allow(n, 813, 830)
-    if c[813:830] != iso_date: problems.append('%s: creation date %r' % (name, c[813:830]))
-    if newid is None: continue
-    allow(n, 40, 72)
-    # Joliet: UCS-2 big endian, 16 characters, padded with U+0020
-    want = (newid[:16].ljust(16).encode('utf-16-be') if joliet else newid.encode().ljust(32))
-    if c[40:72] != want: problems.append('%s: volume id %r' % (name, c[40:72]))
-# UDF: anchor at 256, main and reserve sequences, file set descriptor
-a = sec(src, 256)
-if len(src) > 257 * S and le16(a, 0) == 2 and tag_ok(a, 256):
-    parts, lvd = {}, None
-    for ln, loc in ((le32(a, 16), le32(a, 20)), (le32(a, 24), le32(a, 28))):
-        for n in range(loc, loc + ln // S):
-            s, c = sec(src, n), sec(cp, n)
-            if not tag_ok(s, n) or le16(s, 0) == 8: break
-            tid = le16(s, 0)
-            if tid == 5: parts[le16(s, 22)] = le32(s, 188)
-            fields = []
-            if tid == 1:
-                fields = [(376, 388, udf_time)] + ([(24, 56, dstring(32, newid))] if newid else [])
-                found.append('udf-pvd')
-            elif tid == 6:
-                lvd = lvd or s
-                if newid: fields = [(84, 212, dstring(128, newid))]; found.append('udf-lvd')
-            elif tid == 4 and s[21:33] == b'*UDF LV Info' and newid:
-                fields = [(116, 244, dstring(128, newid))]; found.append('udf-iuvd')
-            if not fields: continue
-            allow(n, 4, 5); allow(n, 8, 10)
-            for lo, hi, want in fields:
-                allow(n, lo, hi)
-                if c[lo:hi] != want: problems.append('udf tag %d at %d: bytes %d-%d %r' % (tid, n, lo, hi, c[lo:hi]))
-            if not tag_ok(c, n): problems.append('udf tag %d at %d: bad checksum or CRC' % (tid, n))
-    if lvd and le32(lvd, 212) == S:
-        lbn, ref, m = le32(lvd, 252), le16(lvd, 256), 440
-        for i in range(le32(lvd, 268)):
-            if i == ref and lvd[m] == 1 and le16(lvd, m + 4) in parts:
-                n = parts[le16(lvd, m + 4)] + lbn
-                s, c = sec(src, n), sec(cp, n)
-                if le16(s, 0) == 256 and tag_ok(s, lbn):
-                    found.append('udf-fsd')
-                    allow(n, 4, 5); allow(n, 8, 10); allow(n, 16, 28)
-                    if c[16:28] != udf_time: problems.append('fsd: time %r' % c[16:28])
-                    if newid:
-                        allow(n, 112, 240)
-                        if c[112:240] != dstring(128, newid): problems.append('fsd: id %r' % c[112:240])
-                    if not tag_ok(c, lbn): problems.append('fsd: bad checksum or CRC')
-            m += lvd[m + 1]
-# every difference inside an allowed field
-for n in range(min(len(src), len(cp)) // S):
-    s, c = sec(src, n), sec(cp, n)
-    if s == c: continue
-    for i in range(S):
-        if s[i] != c[i] and not any(lo <= i < hi for lo, hi in allowed.get(n, [])):
-            problems.append('sector %d byte %d differs outside the patched fields' % (n, i)); break
-print('found: ' + ' '.join(found))
-for p in problems: print('problem: ' + p)
-sys.exit(1 if problems else 0)
-PY
+check=$TOP/tests/unit/dupopt-check.py
 
 # file checksums of a tree: "sha256 /path"
 sums() { (cd "$1" && find . -type f | sort | while read -r f; do
@@ -182,7 +79,7 @@ while IFS=: read -r c keep_found new_found; do
 	[ -f "$iso" ] || continue
 	run "$ALTKIT" dupopt "$iso" "$tmp/$c.same.iso"
 	is "$rc" 0 "$c: dupopt keeping the volume id exits 0"
-	run python3 "$tmp/check.py" "$iso" "$tmp/$c.same.iso" - "$SOURCE_DATE_EPOCH"
+	run python3 "$check" "$iso" "$tmp/$c.same.iso" - "$SOURCE_DATE_EPOCH"
 	is "$rc" 0 "$c: only the creation times differ, id kept" || diag "$out"
 	is "$(printf '%s\n' "$out" | grep '^found:')" "found: $keep_found" "$c: the descriptors patched: $keep_found"
 
@@ -190,7 +87,7 @@ while IFS=: read -r c keep_found new_found; do
 	is "$rc" 0 "$c: dupopt --verify --new-volume-id exits 0"
 	like "$out" "^'.*$c.iso' -> '.*$c.new.iso': [0-9]+ sectors .*volume 'NEW_${c^^}_ID', created 2023-11-14 22:13:20 UTC, verified$" \
 		"$c: the summary names the copy, its id, its time, verified"
-	run python3 "$tmp/check.py" "$iso" "$tmp/$c.new.iso" "NEW_${c^^}_ID" "$SOURCE_DATE_EPOCH"
+	run python3 "$check" "$iso" "$tmp/$c.new.iso" "NEW_${c^^}_ID" "$SOURCE_DATE_EPOCH"
 	is "$rc" 0 "$c: cmp differs only inside id, time and UDF tag fields" || diag "$out"
 	is "$(printf '%s\n' "$out" | grep '^found:')" "found: $new_found" "$c: the descriptors patched: $new_found"
 	like "$(isoinfo -d -i "$tmp/$c.new.iso" 2>/dev/null)" "Volume id: NEW_${c^^}_ID" "$c: isoinfo reads the new id"
@@ -244,7 +141,7 @@ if command -v mkudffs >/dev/null; then
 	mkudffs -b 2048 --media-type=hd --label=PURE_UDF "$tmp/pure.udf" >/dev/null 2>&1
 	run "$ALTKIT" dupopt --new-volume-id PURE_COPY "$tmp/pure.udf" "$tmp/pure.copy"
 	is "$rc" 0 "pure UDF: dupopt exits 0"
-	run python3 "$tmp/check.py" "$tmp/pure.udf" "$tmp/pure.copy" PURE_COPY "$SOURCE_DATE_EPOCH"
+	run python3 "$check" "$tmp/pure.udf" "$tmp/pure.copy" PURE_COPY "$SOURCE_DATE_EPOCH"
 	is "$rc" 0 "pure UDF: only the UDF id, time and tag fields differ" || diag "$out"
 	is "$(printf '%s\n' "$out" | grep '^found:')" "found: udf-pvd udf-lvd udf-iuvd udf-pvd udf-lvd udf-iuvd udf-fsd" \
 		"pure UDF: primary, logical volume, implementation use (main and reserve) and file set descriptors"
@@ -442,7 +339,7 @@ if loop=$(losetup -f --show "$(truncate -s 8M "$tmp/loop.img" && echo "$tmp/loop
 	run "$ALTKIT" dupopt --clear --verify --new-volume-id ON_A_LOOP "$iso" "$loop"
 	is "$rc" 0 "a block device, --clear --verify: exit 0"
 	head -c "$((sectors * 2048))" "$loop" >"$tmp/loop.copy"
-	run python3 "$tmp/check.py" "$iso" "$tmp/loop.copy" ON_A_LOOP "$SOURCE_DATE_EPOCH"
+	run python3 "$check" "$iso" "$tmp/loop.copy" ON_A_LOOP "$SOURCE_DATE_EPOCH"
 	is "$rc" 0 "a block device: the volume on it differs only in the patched fields" || diag "$out"
 	is "$(tail -c 1048576 "$loop" | tr -d '\0' | wc -c)" 0 "a block device, --clear: its last MiB (old metadata) is zeroed"
 	is "$("$ALTKIT" isoread "$loop" list | wc -l)" "$("$ALTKIT" isoread "$iso" list | wc -l)" "a block device: libiso9660 lists the files"
