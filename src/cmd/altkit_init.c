@@ -23,6 +23,7 @@
 #include "altkit.h"
 #include "blockdev.h"
 #include "cmdline.h"
+#include "lvm.h"
 #include "run.h"
 
 static const char usage_text[] =
@@ -30,6 +31,9 @@ static const char usage_text[] =
 	"       altkit-init --banner   print the recovery banner and exit\n"
 	"\n"
 	"Kernel command line:\n"
+	"  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
+	"                           (root=, rootfstype=, rootflags=, rw), switch_root\n"
+	"                           to init= (default /sbin/init)\n"
 	"  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
 	"  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
 	"                           its payload.sh, then power off (tests)\n"
@@ -109,32 +113,26 @@ static void settle_devices(double max_s)
 
 static void print_volume_groups(FILE *out)
 {
-	char *argv[] = { "lvm", "vgs", "--noheadings", "--separator", "|", "--units", "b",
-			 "--nosuffix", "-o", "vg_name,vg_uuid,vg_size,pv_count,lv_count", NULL };
-	struct run_result r;
-	if (run_argv(argv, RUN_CAPTURE_OUT | RUN_QUIET_ERR | RUN_NULL_IN, &r) < 0) {
+	struct lvm_vg *vgs;
+	size_t n;
+	char human[32];
+	int rc = lvm_vgs(NULL, &vgs, &n);
+	if (rc == -ENOENT) {
 		fputs("  (lvm is not available)\n", out);
 		return;
 	}
-	int any = 0;
-	for (char *line = r.out, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		char name[128], uuid[64], size[32];
-		int pvs, lvs;
-		while (*line == ' ')
-			line++;
-		if (sscanf(line, "%127[^|]|%63[^|]|%31[^|]|%d|%d", name, uuid, size, &pvs, &lvs) != 5)
-			continue;
-		char human[32];
-		format_size(strtoull(size, NULL, 10), human, sizeof(human));
-		fprintf(out, "  %-16s %-10s %d PV, %d LV  %s\n", name, human, pvs, lvs, uuid);
-		any = 1;
+	if (rc < 0) {
+		fprintf(out, "  (lvm failed: %s)\n", lvm_last_error());
+		return;
 	}
-	if (!any)
+	for (size_t i = 0; i < n; i++) {
+		format_size(vgs[i].size, human, sizeof(human));
+		fprintf(out, "  %-16s %9s  %u PV, %u LV  %s\n", vgs[i].name, human,
+			vgs[i].pv_count, vgs[i].lv_count, vgs[i].uuid);
+	}
+	if (n == 0)
 		fputs("  (none)\n", out);
-	run_result_release(&r);
+	free(vgs);
 }
 
 static void print_banner(FILE *out)
@@ -255,6 +253,84 @@ static _Noreturn void shell_loop(void)
 	}
 }
 
+/* System mode: boot the root LV of the VG whose UUID is on the command line.
+ * Returns only on failure, with the reason in why. */
+static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
+{
+	char select[96], vgname[128];
+	struct lvm_vg *vgs = NULL;
+	size_t n = 0;
+	const char *v = cmdline_get(cl, "altkit.settle");
+	double wait_s = v ? atof(v) : 10.0;
+
+	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
+	/* its PVs may appear after the initramfs has started */
+	for (double t = now();; sleep_ms(200)) {
+		free(vgs);
+		if (lvm_vgs(select, &vgs, &n) == 0 && n == 1)
+			break;
+		if (now() - t > wait_s) {
+			free(vgs);
+			snprintf(why, whylen, "no volume group with UUID %s was found", uuid);
+			return;
+		}
+	}
+	snprintf(vgname, sizeof(vgname), "%s", vgs[0].name);
+	free(vgs);
+
+	const char *activate[] = { "vgchange", "-ay", "--select", select, NULL };
+	if (lvm_run(activate) < 0) {
+		snprintf(why, whylen, "cannot activate volume group '%s': %s", vgname, lvm_last_error());
+		return;
+	}
+	char rootdev[300];
+	const char *root = cmdline_get(cl, "root");
+	if (root && *root)
+		snprintf(rootdev, sizeof(rootdev), "%s", root);
+	else
+		snprintf(rootdev, sizeof(rootdev), "/dev/%s/root", vgname);
+
+	struct blockdev probe = { 0 };
+	/* blockdev_probe wants a name under /dev */
+	snprintf(probe.name, sizeof(probe.name), "%s", rootdev + (strncmp(rootdev, "/dev/", 5) == 0 ? 5 : 0));
+	if (access(rootdev, F_OK) < 0 || blockdev_probe(&probe) < 0 || !probe.type[0]) {
+		snprintf(why, whylen, "root '%s' is missing or holds no filesystem", rootdev);
+		return;
+	}
+	const char *fstype = cmdline_get(cl, "rootfstype");
+	if (!fstype || !*fstype)
+		fstype = strncmp(probe.type, "ext", 3) == 0 ? "ext4" : probe.type;
+	unsigned long flags = cmdline_get(cl, "rw") ? 0 : MS_RDONLY;
+	mkdir("/sysroot", 0755);
+	if (mount(rootdev, "/sysroot", fstype, flags, cmdline_get(cl, "rootflags")) < 0) {
+		snprintf(why, whylen, "cannot mount root '%s' (%s): %s", rootdev, fstype, strerror(errno));
+		return;
+	}
+	const char *init = cmdline_get(cl, "init");
+	if (!init || !*init)
+		init = "/sbin/init";
+	char initpath[300];
+	snprintf(initpath, sizeof(initpath), "/sysroot%s", init);
+	if (access(initpath, X_OK) < 0) {
+		snprintf(why, whylen, "root '%s' has no init '%s'", rootdev, init);
+		umount("/sysroot");
+		return;
+	}
+	/* The system gets our /dev (with the LVM nodes lvm made: no udev here),
+	 * /proc, /sys and /run; what it has no directory for is left behind. */
+	static const char *const keep[] = { "/dev", "/proc", "/sys", "/run" };
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		char target[64];
+		snprintf(target, sizeof(target), "/sysroot%s", keep[i]);
+		if (mount(keep[i], target, NULL, MS_MOVE, NULL) < 0)
+			umount2(keep[i], MNT_DETACH);
+	}
+	printf("altkit-init: booting '%s' from volume group '%s' (%s)\n", rootdev, vgname, uuid);
+	fflush(stdout);
+	execl("/bin/busybox", "switch_root", "/sysroot", init, (char *)NULL);
+	snprintf(why, whylen, "switch_root failed: %s", strerror(errno));
+}
+
 static _Noreturn void recovery(const struct cmdline *cl)
 {
 	const char *v = cmdline_get(cl, "altkit.settle");
@@ -319,6 +395,16 @@ int cmd_altkit_init(int argc, char **argv)
 	struct cmdline cl;
 	if (cmdline_read("/proc/cmdline", &cl) < 0)
 		cmdline_parse("", &cl);
-	/* PID 1 must never return: a failure ends in the recovery shell. */
+	const char *uuid = cmdline_get(&cl, "altkit.vg");
+	const char *mode = cmdline_get(&cl, "altkit.mode");
+	if (uuid && *uuid && !(mode && strcmp(mode, "recovery") == 0)) {
+		char why[512] = "";
+		settle_devices(0.5);
+		boot_system(&cl, uuid, why, sizeof(why));
+		/* PID 1 must never return or panic: a failure ends in the recovery shell. */
+		printf("\naltkit-init: cannot boot the system: %s\n"
+		       "altkit-init: dropping to the recovery shell\n", why);
+		fflush(stdout);
+	}
 	recovery(&cl);
 }

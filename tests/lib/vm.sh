@@ -1,0 +1,36 @@
+# Host side of VM tests: source after tap.sh.
+#   vm_payload "name" PAYLOAD_SCRIPT [qemu/vm options...]
+# boots the recovery image with the payload (plus guest-tap.sh), relays the
+# guest's TAP lines as this test's own, and adds one test for the payload's
+# exit status. The serial log is kept in $VM_LOG.
+VM=$TOP/qemu/vm
+: "${VM_TIMEOUT:=600}"
+VM_LOG=
+
+[ -f "$TOP/build/bzImage" ] && [ -f "$TOP/build/initramfs.img" ] ||
+	skip_all "the boot image is not built (run make)"
+
+vm_payload() {
+	local name=$1 script=$2; shift 2
+	VM_LOG=$(mktemp "${TMPDIR:-/tmp}/altkit-vmlog.XXXXXX")
+	"$VM" --timeout "$VM_TIMEOUT" --log "$VM_LOG" --payload "$script" \
+		--payload-file "$TOP/tests/lib/guest-tap.sh" "$@" 2>"$VM_LOG.err"
+	local st=$?
+	# relay the guest's results, renumbered into this test's sequence
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"ok "*) ok 0 "guest: ${line#ok [0-9]* - }" ;;
+		"not ok "*) ok 1 "guest: ${line#not ok [0-9]* - }" ;;
+		"# "*) diag "${line#\# }" ;;
+		esac
+	done < <(grep -a -E '^(ok|not ok) [0-9]+|^# ' "$VM_LOG")
+	if ! is "$st" 0 "$name: the guest payload exits 0"; then
+		cat "$VM_LOG.err" >&2
+	fi
+	rm -f "$VM_LOG.err"
+	return "$st"
+}
+
+vm_cleanup() { [ -n "$VM_LOG" ] && rm -f "$VM_LOG"; }
