@@ -346,6 +346,29 @@ static void locate(struct dupopt_copy *c, uint64_t lba, uint32_t n, const unsign
 	}
 }
 
+/* Read n sectors of the target at lba into buf; unreadable sectors become
+ * mismatches (and zeros). Returns 1 if any sector was unreadable. */
+static int read_back(struct optical_src *target, uint64_t lba, uint32_t n, unsigned char *buf,
+		     struct dupopt_mismatch **m, size_t *nm, size_t *cap)
+{
+	uint32_t step = optical_src_max_read(target);
+	int unreadable = 0;
+	for (uint32_t j = 0; j < n; j += step) {
+		uint32_t k = n - j < step ? n - j : step;
+		unsigned char *p = buf + (size_t)j * SECTOR;
+		if (optical_src_read(target, lba + j, k, p) == 0)
+			continue;
+		for (uint32_t s = 0; s < k; s++) {     /* name the bad ones */
+			if (optical_src_read(target, lba + j + s, 1, p + (size_t)s * SECTOR) == 0)
+				continue;
+			add_mismatch(m, nm, cap, lba + j + s, 1, 1);
+			memset(p + (size_t)s * SECTOR, 0, SECTOR);
+			unreadable = 1;
+		}
+	}
+	return unreadable;
+}
+
 int dupopt_verify(struct dupopt_copy *c, struct optical_src *target,
 		  void (*progress)(void *arg, uint64_t done), void *arg,
 		  struct dupopt_mismatch **out, size_t *nout)
@@ -353,32 +376,23 @@ int dupopt_verify(struct dupopt_copy *c, struct optical_src *target,
 	if (!c->hashes)
 		return -EINVAL;
 	unsigned char *buf = xmalloc((size_t)CHUNK_SECTORS * SECTOR);
-	uint32_t step = optical_src_max_read(target);
 	struct dupopt_mismatch *m = NULL;
 	size_t nm = 0, cap = 0;
 	for (uint64_t lba = 0; lba < c->sectors; lba += CHUNK_SECTORS) {
 		uint32_t n = c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(c->sectors - lba) : CHUNK_SECTORS;
+		size_t before = nm;
+		read_back(target, lba, n, buf, &m, &nm, &cap);
 		for (uint32_t i = 0; i < n; i += DUPOPT_HASH_SECTORS) {
 			uint32_t k = n - i < DUPOPT_HASH_SECTORS ? n - i : DUPOPT_HASH_SECTORS;
-			/* read in pieces the target can take */
-			unsigned char *p = buf + (size_t)i * SECTOR;
-			int unreadable = 0;
-			for (uint32_t j = 0; j < k; j += step) {
-				uint32_t kk = k - j < step ? k - j : step;
-				if (optical_src_read(target, lba + i + j, kk, p + (size_t)j * SECTOR) < 0) {
-					/* sector by sector, to name the bad ones */
-					for (uint32_t s = 0; s < kk; s++) {
-						uint64_t l = lba + i + j + s;
-						if (optical_src_read(target, l, 1, p + (size_t)(j + s) * SECTOR) < 0) {
-							add_mismatch(&m, &nm, &cap, l, 1, 1);
-							memset(p + (size_t)(j + s) * SECTOR, 0, SECTOR);
-							unreadable = 1;
-						}
-					}
-				}
-			}
-			uint64_t h = dupopt_xxh64(p, (size_t)k * SECTOR, 0);
-			if (h != c->hashes[(lba + i) / DUPOPT_HASH_SECTORS] && !unreadable)
+			const unsigned char *p = buf + (size_t)i * SECTOR;
+			if (dupopt_xxh64(p, (size_t)k * SECTOR, 0) == c->hashes[(lba + i) / DUPOPT_HASH_SECTORS])
+				continue;
+			/* unreadable sectors of this group are reported already */
+			int skip = 0;
+			for (size_t q = before; q < nm; q++)
+				if (m[q].unreadable && m[q].lba < lba + i + k && m[q].lba + m[q].count > lba + i)
+					skip = 1;
+			if (!skip)
 				locate(c, lba + i, k, p, &m, &nm, &cap);
 		}
 		if (progress)

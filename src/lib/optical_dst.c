@@ -23,7 +23,7 @@ enum {
 	SECTOR = 2048,
 	PROBE_BYTES = 1 << 20,          /* where we look for data on a device */
 	MARK_SECTORS = 64,              /* zeroed to mark a copy unfinished */
-	POLL_MS = 100,
+	POLL_MS = 10,
 };
 
 struct optical_dst {
@@ -433,6 +433,7 @@ int optical_dst_write(struct optical_dst *d, struct burn_source *src, uint64_t s
 	burn_write_opts_set_multi(opts, 0);             /* close the disc */
 	burn_write_opts_set_underrun_proof(opts, 1);
 	burn_write_opts_set_stdio_fsync(opts, 1);       /* fsync at the end */
+	burn_write_opts_set_dvd_obs(opts, 64 * 1024);   /* 64 KiB writes */
 	if (burn_write_opts_auto_write_type(opts, disc, reasons, 0) == BURN_WRITE_NONE) {
 		snprintf(d->msg, sizeof(d->msg), "no write mode for this medium: %s", reasons);
 		rc = -EIO;
