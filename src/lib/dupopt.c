@@ -369,37 +369,110 @@ static int read_back(struct optical_src *target, uint64_t lba, uint32_t n, unsig
 	return unreadable;
 }
 
+/* The read-back runs in a thread of its own, a few chunks ahead of the
+ * hashing: the reads of the target overlap the compare. */
+struct vslot {
+	unsigned char *data;
+	uint32_t n;
+	int full;
+	struct dupopt_mismatch *unread;         /* unreadable sectors found */
+	size_t nunread, cap;
+};
+
+struct vring {
+	struct dupopt_copy *c;
+	struct optical_src *target;
+	struct vslot slots[RING];
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	int stop;
+};
+
+static void *verify_reader(void *arg)
+{
+	struct vring *v = arg;
+	uint64_t chunk = 0;
+	for (uint64_t lba = 0; lba < v->c->sectors; lba += CHUNK_SECTORS, chunk++) {
+		struct vslot *s = &v->slots[chunk % RING];
+		pthread_mutex_lock(&v->lock);
+		while (s->full && !v->stop)
+			pthread_cond_wait(&v->changed, &v->lock);
+		int stop = v->stop;
+		pthread_mutex_unlock(&v->lock);
+		if (stop)
+			break;
+		s->n = v->c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(v->c->sectors - lba) : CHUNK_SECTORS;
+		s->nunread = 0;
+		read_back(v->target, lba, s->n, s->data, &s->unread, &s->nunread, &s->cap);
+		pthread_mutex_lock(&v->lock);
+		s->full = 1;
+		pthread_cond_broadcast(&v->changed);
+		pthread_mutex_unlock(&v->lock);
+	}
+	return NULL;
+}
+
 int dupopt_verify(struct dupopt_copy *c, struct optical_src *target,
 		  void (*progress)(void *arg, uint64_t done), void *arg,
 		  struct dupopt_mismatch **out, size_t *nout)
 {
 	if (!c->hashes)
 		return -EINVAL;
-	unsigned char *buf = xmalloc((size_t)CHUNK_SECTORS * SECTOR);
+	struct vring v;
+	memset(&v, 0, sizeof(v));
+	v.c = c;
+	v.target = target;
+	for (int i = 0; i < RING; i++)
+		v.slots[i].data = xmalloc((size_t)CHUNK_SECTORS * SECTOR);
+	pthread_mutex_init(&v.lock, NULL);
+	pthread_cond_init(&v.changed, NULL);
+	pthread_t thread;
+	int rc = pthread_create(&thread, NULL, verify_reader, &v);
+	if (rc != 0) {
+		rc = -rc;
+		goto out;
+	}
 	struct dupopt_mismatch *m = NULL;
 	size_t nm = 0, cap = 0;
-	for (uint64_t lba = 0; lba < c->sectors; lba += CHUNK_SECTORS) {
-		uint32_t n = c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(c->sectors - lba) : CHUNK_SECTORS;
-		size_t before = nm;
-		read_back(target, lba, n, buf, &m, &nm, &cap);
-		for (uint32_t i = 0; i < n; i += DUPOPT_HASH_SECTORS) {
-			uint32_t k = n - i < DUPOPT_HASH_SECTORS ? n - i : DUPOPT_HASH_SECTORS;
-			const unsigned char *p = buf + (size_t)i * SECTOR;
+	uint64_t chunk = 0;
+	for (uint64_t lba = 0; lba < c->sectors; lba += CHUNK_SECTORS, chunk++) {
+		struct vslot *s = &v.slots[chunk % RING];
+		pthread_mutex_lock(&v.lock);
+		while (!s->full)
+			pthread_cond_wait(&v.changed, &v.lock);
+		pthread_mutex_unlock(&v.lock);
+		for (size_t q = 0; q < s->nunread; q++)
+			add_mismatch(&m, &nm, &cap, s->unread[q].lba, s->unread[q].count, 1);
+		for (uint32_t i = 0; i < s->n; i += DUPOPT_HASH_SECTORS) {
+			uint32_t k = s->n - i < DUPOPT_HASH_SECTORS ? s->n - i : DUPOPT_HASH_SECTORS;
+			const unsigned char *p = s->data + (size_t)i * SECTOR;
 			if (dupopt_xxh64(p, (size_t)k * SECTOR, 0) == c->hashes[(lba + i) / DUPOPT_HASH_SECTORS])
 				continue;
 			/* unreadable sectors of this group are reported already */
 			int skip = 0;
-			for (size_t q = before; q < nm; q++)
-				if (m[q].unreadable && m[q].lba < lba + i + k && m[q].lba + m[q].count > lba + i)
+			for (size_t q = 0; q < s->nunread; q++)
+				if (s->unread[q].lba < lba + i + k && s->unread[q].lba + s->unread[q].count > lba + i)
 					skip = 1;
 			if (!skip)
 				locate(c, lba + i, k, p, &m, &nm, &cap);
 		}
+		pthread_mutex_lock(&v.lock);
+		s->full = 0;
+		pthread_cond_broadcast(&v.changed);
+		pthread_mutex_unlock(&v.lock);
 		if (progress)
-			progress(arg, lba + n);
+			progress(arg, lba + s->n);
 	}
-	free(buf);
+	pthread_join(thread, NULL);
 	*out = m;
 	*nout = nm;
-	return nm ? 1 : 0;
+	rc = nm ? 1 : 0;
+out:
+	for (int i = 0; i < RING; i++) {
+		free(v.slots[i].data);
+		free(v.slots[i].unread);
+	}
+	pthread_mutex_destroy(&v.lock);
+	pthread_cond_destroy(&v.changed);
+	return rc;
 }
