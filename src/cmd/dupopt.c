@@ -429,6 +429,19 @@ static int plan_volume(struct job *j)
 		       from, j->si.bytes, SECTOR);
 		return -1;
 	}
+	/* A CD track written TAO ends with two run-out blocks that cannot be
+	 * read: the TOC counts them, the volume does not. */
+	if (j->si.is_drive && j->plan.iso_volume_sectors && j->plan.iso_volume_sectors < j->si.sectors) {
+		unsigned char buf[SECTOR];
+		uint64_t first = j->si.sectors >= 2 ? j->si.sectors - 2 : 0;
+		if (first < j->plan.iso_volume_sectors)
+			first = j->plan.iso_volume_sectors;
+		for (uint64_t lba = first; lba < j->si.sectors; lba++)
+			if (optical_src_read(j->src, lba, 1, buf) < 0) {
+				j->sectors = lba;
+				break;
+			}
+	}
 	if (j->plan.iso_volume_sectors > j->si.sectors) {
 		if (!j->o->allow_errors) {
 			errmsg("'%s' is truncated: the volume has %" PRIu32 " sectors, only %" PRIu64
