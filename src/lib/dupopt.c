@@ -385,7 +385,6 @@ struct vring {
 	struct vslot slots[RING];
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	int stop;
 };
 
 static void *verify_reader(void *arg)
@@ -395,12 +394,9 @@ static void *verify_reader(void *arg)
 	for (uint64_t lba = 0; lba < v->c->sectors; lba += CHUNK_SECTORS, chunk++) {
 		struct vslot *s = &v->slots[chunk % RING];
 		pthread_mutex_lock(&v->lock);
-		while (s->full && !v->stop)
+		while (s->full)
 			pthread_cond_wait(&v->changed, &v->lock);
-		int stop = v->stop;
 		pthread_mutex_unlock(&v->lock);
-		if (stop)
-			break;
 		s->n = v->c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(v->c->sectors - lba) : CHUNK_SECTORS;
 		s->nunread = 0;
 		read_back(v->target, lba, s->n, s->data, &s->unread, &s->nunread, &s->cap);

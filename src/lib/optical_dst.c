@@ -202,7 +202,7 @@ static int open_drive(struct optical_dst *d)
 	return 0;
 }
 
-static int open_blockdev(struct optical_dst *d, const struct stat *st)
+static int open_blockdev(struct optical_dst *d)
 {
 	/* O_EXCL on a block device fails while it is mounted or held */
 	int fd = open(d->path, O_RDONLY | O_EXCL | O_CLOEXEC);
@@ -218,7 +218,6 @@ static int open_blockdev(struct optical_dst *d, const struct stat *st)
 	d->info.room_sectors = (int64_t)(bytes / SECTOR);
 	d->info.has_data = blockdev_has_data(fd, bytes);
 	close(fd);
-	(void)st;
 	char adr[PATH_MAX + 8];
 	snprintf(adr, sizeof(adr), "stdio:%s", d->path);
 	int rc = grab(d, adr);
@@ -298,7 +297,7 @@ int optical_dst_open(const char *path, struct optical_dst **out, struct optical_
 		if (fd >= 0)
 			close(fd);
 		d->info.kind = is_drive ? OPT_DST_DRIVE : OPT_DST_BLOCKDEV;
-		rc = is_drive ? open_drive(d) : open_blockdev(d, &st);
+		rc = is_drive ? open_drive(d) : open_blockdev(d);
 	} else {
 		d->info.kind = OPT_DST_FILE;
 		rc = open_file(d, &st, exists);
