@@ -1,9 +1,10 @@
 /* Reading the source volume: optical drives through libcdio, images with pread. */
 #include <cdio/cdio.h>
+#include <cdio/logging.h>
 #include <cdio/mmc.h>
-#include <cdio/mmc_hl_cmds.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/cdrom.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,12 +46,30 @@ static int is_optical_drive(int fd, const struct stat *st)
 	return S_ISBLK(st->st_mode) && ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
 }
 
-/* The profile of the medium: GET CONFIGURATION, else the disc mode. */
+/* libcdio logs to stderr; library code does not print: errors come back as
+ * return values and the command says them once. */
+static void quiet_log(cdio_log_level_t level, const char *message)
+{
+	(void)level;
+	(void)message;
+}
+
+/* The profile of the medium: the "current profile" of the feature header of
+ * GET CONFIGURATION (MMC-6 5.2.2), else what the disc mode suggests. */
 static unsigned drive_profile(CdIo_t *p)
 {
-	cdio_mmc_feature_profile_t prof;
-	if (mmc_get_disctype(p, 0, &prof) == DRIVER_OP_SUCCESS && prof != 0)
-		return (unsigned)prof;
+	unsigned char hdr[8];
+	mmc_cdb_t cdb;
+	memset(&cdb, 0, sizeof(cdb));
+	memset(hdr, 0, sizeof(hdr));
+	CDIO_MMC_SET_COMMAND(cdb.field, CDIO_MMC_GPCMD_GET_CONFIGURATION);
+	cdb.field[1] = 0x01;            /* RT 1: the current features only */
+	cdb.field[8] = sizeof(hdr);
+	if (mmc_run_cmd(p, DRIVE_TIMEOUT_MS, &cdb, SCSI_MMC_DATA_READ, sizeof(hdr), hdr) == DRIVER_OP_SUCCESS) {
+		unsigned prof = (unsigned)(hdr[6] << 8 | hdr[7]);
+		if (prof != 0 && prof != 0xffff)
+			return prof;
+	}
 	switch (cdio_get_discmode(p)) {
 	case CDIO_DISC_MODE_CD_DA:
 	case CDIO_DISC_MODE_CD_DATA:
@@ -69,8 +88,15 @@ static unsigned drive_profile(CdIo_t *p)
 	}
 }
 
-static int open_drive(struct optical_src *s, const char *path, struct optical_src_info *info)
+static int open_drive(struct optical_src *s, const char *path, int fd, struct optical_src_info *info)
 {
+	int status = ioctl(fd, CDROM_DRIVE_STATUS, CDSL_CURRENT);
+	info->is_drive = 1;
+	if (status == CDS_NO_DISC || status == CDS_TRAY_OPEN) {
+		info->profile = OPT_PROF_NONE;
+		return -ENOMEDIUM;
+	}
+	cdio_log_set_handler(quiet_log);
 	CdIo_t *p = cdio_open(path, DRIVER_LINUX);
 	if (!p)
 		return -EIO;
@@ -125,8 +151,8 @@ int optical_src_open(const char *path, struct optical_src **out, struct optical_
 	info->dev = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? st.st_rdev : st.st_dev;
 	info->ino = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? 0 : st.st_ino;
 	if (is_optical_drive(fd, &st)) {
+		int rc = open_drive(s, path, fd, info);
 		close(fd);
-		int rc = open_drive(s, path, info);
 		if (rc < 0) {
 			optical_src_close(s);
 			return rc;
