@@ -1,13 +1,16 @@
-# util-linux 2.38.1: libblkid, libuuid, libfdisk only; no programs, every
-# optional dependency off (none of them exists for musl here).
+# util-linux 2.38.1: libblkid, libuuid, libfdisk, and the blkid program
+# (static) for the recovery shell and the tests; every optional dependency
+# off (none of them exists for musl here).
 DEPS="toolchain"
 OUTPUTS="lib/libblkid.a lib/libuuid.a lib/libfdisk.a
-	lib/pkgconfig/blkid.pc lib/pkgconfig/uuid.pc lib/pkgconfig/fdisk.pc"
+	lib/pkgconfig/blkid.pc lib/pkgconfig/uuid.pc lib/pkgconfig/fdisk.pc
+	sbin/blkid"
 
 build() {
 	ac_configure \
 		--disable-all-programs --enable-libblkid --enable-libuuid \
 		--enable-libfdisk --disable-libmount --disable-libsmartcols \
+		--enable-blkid --enable-static-programs=blkid \
 		--disable-nls --disable-rpath --disable-asciidoc --disable-poman \
 		--disable-bash-completion --disable-pylibmount \
 		--disable-makeinstall-chown --disable-makeinstall-setuid \
@@ -20,6 +23,8 @@ build() {
 		--without-systemdsystemunitdir
 	make -j"$JOBS"
 	install_destdir install
+	rm -f "$SYSROOT/sbin/blkid"
+	install_prog blkid.static sbin/blkid
 	# Each archive carries its own copy of util-linux's lib/ helpers.
 	hide_internals "$SYSROOT/lib/libblkid.a" libblkid/src/libblkid.sym
 	hide_internals "$SYSROOT/lib/libfdisk.a" libfdisk/src/libfdisk.sym

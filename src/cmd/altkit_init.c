@@ -29,6 +29,9 @@
 static const char usage_text[] =
 	"Usage: altkit-init            (as PID 1, from the initramfs)\n"
 	"       altkit-init --banner   print the recovery banner and exit\n"
+	"       altkit-init --run-payload\n"
+	"                              run the payload drive's script, if one is present,\n"
+	"                              and power off (from a booted system's startup)\n"
 	"\n"
 	"Kernel command line:\n"
 	"  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
@@ -192,11 +195,44 @@ static _Noreturn void power_off(void)
 		pause();
 }
 
-/* Wait for one child, reaping any orphans PID 1 inherits meanwhile. */
+/* busybox halt/poweroff/reboot signal PID 1 (SIGUSR1/SIGUSR2/SIGTERM). */
+static volatile sig_atomic_t shutdown_cmd;
+
+static void on_shutdown_signal(int sig)
+{
+	shutdown_cmd = sig == SIGTERM ? RB_AUTOBOOT : sig == SIGUSR1 ? RB_HALT_SYSTEM : RB_POWER_OFF;
+}
+
+static _Noreturn void shutdown_now(int how)
+{
+	fputs("\naltkit-init: stopping all processes\n", stdout);
+	fflush(stdout);
+	kill(-1, SIGTERM);
+	sleep_ms(500);
+	kill(-1, SIGKILL);
+	sync();
+	reboot(how);
+	for (;;)
+		pause();
+}
+
+static void catch_shutdown_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_shutdown_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Wait for one child, reaping any orphans PID 1 inherits meanwhile; a
+ * shutdown request ends the wait (and the machine). */
 static int wait_child(pid_t pid)
 {
 	int st;
 	for (;;) {
+		if (shutdown_cmd)
+			shutdown_now(shutdown_cmd);
 		pid_t p = wait(&st);
 		if (p == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -231,6 +267,15 @@ static int run_payload(const struct blockdev *bd)
 	if (umount(PAYLOAD_DIR) < 0)
 		errmsg_errno(-errno, "unmounting the payload drive");
 	return status;
+}
+
+/* The protocol qemu/vm reads: the payload's exit status on the console. */
+static _Noreturn void run_payload_and_power_off(const struct blockdev *payload)
+{
+	int status = run_payload(payload);
+	printf("altkit-payload-exit: %d\n", status);
+	fflush(stdout);
+	power_off();
 }
 
 static _Noreturn void shell_loop(void)
@@ -347,12 +392,8 @@ static _Noreturn void recovery(const struct cmdline *cl)
 			errmsg("altkit.payload given but no drive labelled '%s' appeared", PAYLOAD_LABEL);
 	}
 	print_banner(stdout);
-	if (found) {
-		int status = run_payload(&payload);
-		printf("altkit-payload-exit: %d\n", status);
-		fflush(stdout);
-		power_off();
-	}
+	if (found)
+		run_payload_and_power_off(&payload);
 	shell_loop();
 }
 
@@ -360,14 +401,18 @@ int cmd_altkit_init(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "banner", no_argument, NULL, 'b' },
+		{ "run-payload", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, banner = 0;
+	int c, banner = 0, payload_only = 0;
 	while ((c = getopt_long(argc, argv, "bh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			banner = 1;
+			break;
+		case 'p':
+			payload_only = 1;
 			break;
 		case 'h':
 			print_usage(stdout, usage_text);
@@ -381,6 +426,13 @@ int cmd_altkit_init(int argc, char **argv)
 		print_banner(stdout);
 		return close_stdout();
 	}
+	if (payload_only) {
+		/* from a booted system's startup: nothing to do without a payload drive */
+		struct blockdev payload;
+		if (blockdev_find_label(PAYLOAD_LABEL, &payload) < 0)
+			return EXIT_OK;
+		run_payload_and_power_off(&payload);
+	}
 	if (getpid() != 1) {
 		errmsg("must run as PID 1 from the initramfs (try --banner)");
 		return EXIT_USAGE;
@@ -390,6 +442,7 @@ int cmd_altkit_init(int argc, char **argv)
 	setenv("HOME", "/root", 1);
 	setenv("TERM", "linux", 0);
 	umask(022);
+	catch_shutdown_signals();
 	mount_kernel_filesystems();
 
 	struct cmdline cl;

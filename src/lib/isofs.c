@@ -1,5 +1,6 @@
 /* ISO 9660 reading through libiso9660: listing and file extraction. */
 #include <cdio/iso9660.h>
+#include <cdio/logging.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,12 @@ int isofs_view_parse(const char *s, enum isofs_view *view)
 	return -EINVAL;
 }
 
+/* libcdio logs warnings to stderr by default; library code does not print,
+ * the error codes say what went wrong. */
+static void quiet_log(cdio_log_level_t level, const char *message)
+{
+}
+
 int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 {
 	static const iso_extension_mask_t masks[] = {
@@ -39,6 +46,7 @@ int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 	};
 	if (access(path, R_OK) < 0)
 		return -errno;
+	cdio_log_set_handler(quiet_log);
 	iso9660_t *iso = iso9660_open_ext(path, masks[view]);
 	if (!iso)
 		return -EMEDIUMTYPE;
