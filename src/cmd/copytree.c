@@ -430,7 +430,7 @@ int cmd_copytree(int argc, char **argv)
 	int status = rc < 0 || failures ? EXIT_FAIL : EXIT_OK;
 	if (verify && rc == 0) {
 		struct treediff_opts t = {
-			.a = r.src, .b = r.dst, .exclude = ex,
+			.a = r.src, .b = r.dst, .name_a = "SRC", .name_b = "DST", .exclude = ex,
 			.diff = on_diff, .error = on_diff_error, .arg = &r,
 		};
 		struct treediff_stats ts = { 0 };

@@ -15,7 +15,8 @@
 #include "banned.h"
 
 #define BATCH 64                /* entries per job */
-#define COPY_BUF (1u << 20)     /* read/write fallback buffer per thread */
+#define COPY_BUF (256u << 10)   /* read/write buffer per thread: big enough for few
+				   calls, small enough to stay in the CPU cache */
 
 const char *copytree_strerror(int err)
 {
@@ -722,7 +723,9 @@ static void wctx_init(struct wctx *w, struct ct *ct)
 	memset(w, 0, sizeof(*w));
 	w->ct = ct;
 	w->bufsize = COPY_BUF;
-	w->buf = xmalloc(w->bufsize);
+	/* page aligned: the kernel copies to and from it page by page */
+	if (posix_memalign((void **)&w->buf, 4096, w->bufsize) != 0)
+		w->buf = xmalloc(w->bufsize);
 }
 
 static void wctx_free(struct wctx *w)

@@ -15,7 +15,24 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define CFR_CHUNK (64u << 20)   /* progress moves at least every 64 MiB */
+#define CFR_CHUNK (16u << 20)   /* progress moves at least every 16 MiB */
+#define WRITE_BEHIND (8u << 20) /* start writing back a big file's data every 8 MiB */
+
+/* Big files: have the kernel start writing what was copied now, rather than
+ * when the dirty limit is reached, so the disk writes while we read and the
+ * final flush has little left to do. */
+struct wbehind {
+	int fd;
+	int64_t from;           /* not yet handed to writeback */
+};
+
+static void write_behind(struct wbehind *wb, int64_t upto, bool force)
+{
+	if (!wb || (upto - wb->from < (int64_t)WRITE_BEHIND && !force) || upto <= wb->from)
+		return;
+	sync_file_range(wb->fd, wb->from, upto - wb->from, SYNC_FILE_RANGE_WRITE);
+	wb->from = upto;
+}
 
 /* ---- reports ---- */
 
@@ -443,7 +460,7 @@ static bool fault(const char *hook, const char *name)
 
 /* Data of [off, off+len) with pread/pwrite; *side says which file failed. */
 static int copy_rw(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
-		   uint64_t len, int *side)
+		   uint64_t len, int *side, struct wbehind *wb)
 {
 	while (len > 0) {
 		size_t want = len < w->bufsize ? (size_t)len : w->bufsize;
@@ -469,12 +486,13 @@ static int copy_rw(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
 		off += n;
 		len -= (uint64_t)n;
 		atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n, memory_order_relaxed);
+		write_behind(wb, off, false);
 	}
 	return 0;
 }
 
 static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
-		      uint64_t len, int *side)
+		      uint64_t len, int *side, struct wbehind *wb)
 {
 	int64_t in = off, out = off;
 	while (len > 0 && !atomic_load_explicit(&ct->cfr_off, memory_order_relaxed)) {
@@ -484,6 +502,7 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 			len -= (uint64_t)n;
 			atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n,
 						  memory_order_relaxed);
+			write_behind(wb, out, false);
 			continue;
 		}
 		if (n == -EINTR)
@@ -495,7 +514,7 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 		 * from a write error. */
 		break;
 	}
-	return len ? copy_rw(ct, w, sfd, dfd, in, len, side) : 0;
+	return len ? copy_rw(ct, w, sfd, dfd, in, len, side, wb) : 0;
 }
 
 static int copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct fs_stat *st,
@@ -512,8 +531,12 @@ static int copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const stru
 	uint64_t size = st->size;
 	if (size == 0)
 		return 0;
-	if (st->blocks * 512 >= size)
-		return copy_range(ct, w, sfd, dfd, 0, size, side);
+	struct wbehind wbs = { dfd, 0 }, *wb = size >= 4 * WRITE_BEHIND ? &wbs : NULL;
+	if (st->blocks * 512 >= size) {
+		int rc = copy_range(ct, w, sfd, dfd, 0, size, side, wb);
+		write_behind(wb, (int64_t)size, true);
+		return rc;
+	}
 	/* fewer blocks than bytes: copy the data, leave the holes */
 	int64_t off = 0;
 	while ((uint64_t)off < size) {
@@ -533,9 +556,12 @@ static int copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const stru
 		int64_t hole = lseek(sfd, data, SEEK_HOLE);
 		if (hole < 0 || (uint64_t)hole > size)
 			hole = (int64_t)size;
-		int rc = copy_range(ct, w, sfd, dfd, data, (uint64_t)(hole - data), side);
+		if (wb)
+			wb->from = data;
+		int rc = copy_range(ct, w, sfd, dfd, data, (uint64_t)(hole - data), side, wb);
 		if (rc < 0)
 			return rc;
+		write_behind(wb, hole, true);
 		off = hole;
 	}
 	if (ftruncate(dfd, (off_t)size) < 0) {
