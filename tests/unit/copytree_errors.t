@@ -23,6 +23,9 @@ case_() {
 }
 
 hint="Usage: copytree SRC DST [OPTIONS]; see 'copytree --help'"
+# strerror(EIO) of the C library altkit is linked with: musl (the product) or glibc
+EIO="Input/output error"
+strings -a "$ALTKIT" 2>/dev/null | grep -qx 'I/O error' && EIO="I/O error"
 case_ "no arguments"        2 "copytree: SRC and DST are needed"$'\n'"$hint" -- "$ALTKIT" copytree
 case_ "one argument"        2 "copytree: SRC and DST are needed"$'\n'"$hint" -- "$ALTKIT" copytree src
 case_ "three arguments"     2 "copytree: too many arguments"$'\n'"$hint" -- "$ALTKIT" copytree src d1 d2
@@ -48,11 +51,10 @@ ok "$([ ! -e src/sub/dst ] && [ ! -e no ] && [ ! -e d1 ]; echo $?)" "refused cop
 
 # The exclude list is read before anything is copied.
 printf '^./tmp/\n\n/scratch/\n\\(\n' >bad.list
-case_ "invalid pattern" 2 "copytree: 'bad.list' line 4: invalid pattern '\\(': $(
-	"$PY" -c 'import ctypes,sys
-libc = ctypes.CDLL(None); buf = ctypes.create_string_buffer(512); reg = ctypes.create_string_buffer(256)
-rc = libc.regcomp(reg, b"\\(", 0); libc.regerror(rc, reg, buf, 512); print(buf.value.decode())')" \
-	-- "$ALTKIT" copytree -e bad.list src d2
+run "$ALTKIT" copytree -e bad.list src d2
+is "$rc" 2 "invalid pattern: exit 2"
+# the reason is the C library's regerror() text
+like "$err" "^copytree: 'bad.list' line 4: invalid pattern '\\\\\\(': .+$" "invalid pattern: message"
 ok "$([ ! -e d2 ]; echo $?)" "invalid pattern: DST was not even made"
 printf 'ok\nbad\0nul\n' >nul.list
 case_ "a NUL byte in a pattern" 2 "copytree: 'nul.list' line 2: invalid pattern 'bad': the line holds a NUL byte" -- "$ALTKIT" copytree -e nul.list src d2
@@ -63,7 +65,7 @@ case_ "missing exclude list" 2 "copytree: cannot read exclude list 'no.list': No
 # the read fail with the engine's fault hook, ALTKIT_FAULT_READ=<name>.)
 run env ALTKIT_FAULT_READ=victim "$ALTKIT" copytree src d4
 is "$rc" 1 "unreadable file: exit 1"
-is "$(printf '%s\n' "$err" | head -n 1)" "copytree: cannot read 'src/dir/victim': Input/output error" \
+is "$(printf '%s\n' "$err" | head -n 1)" "copytree: cannot read 'src/dir/victim': $EIO" \
    "unreadable file: its path and the reason"
 like "$(printf '%s\n' "$err" | tail -n 1)" "^copytree: 2 files, 2 directories, .* 1 failed$" \
    "unreadable file: the summary counts the failure"
@@ -71,7 +73,7 @@ run "$ALTKIT" treediff src d4
 is "$out" "./dir/victim: only in A" "unreadable file: everything else was copied, no half file left"
 run env ALTKIT_FAULT_READ=victim "$ALTKIT" copytree --json src d5
 is "$("$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["failures"], d["errors"])' <<<"$out")" \
-   "failed 1 [{'path': 'src/dir/victim', 'op': 'read', 'error': 'Input/output error'}]" \
+   "failed 1 [{'path': 'src/dir/victim', 'op': 'read', 'error': '$EIO'}]" \
    "unreadable file: --json says so"
 
 # ENOSPC and EIO on the target stop the copy at once, with one message.
@@ -88,7 +90,7 @@ like "$(printf '%s\n' "$err" | sed -n '2,$p')" "^copytree: stopped after [0-9]+ 
 # One worker (-j 1) takes the batches in order: the root's files, dir's, then sub's
 # by inode number, f1 first. EIO on f1 must stop everything at once: not one
 # more file is made.
-case_ "EIO on DST" 1 "copytree: cannot write 'd6/sub/f1': Input/output error
+case_ "EIO on DST" 1 "copytree: cannot write 'd6/sub/f1': $EIO
 copytree: stopped after 4 files, 3.0 MiB: 'd6' is incomplete" \
 	-- env ALTKIT_FAULT_WRITE=f1 "$ALTKIT" copytree -j 1 src d6
 is "$(find d6/sub -type f | wc -l)" 0 "EIO on DST: the copy stops at once, no file after it is made"
