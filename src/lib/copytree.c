@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -708,6 +709,24 @@ static int open_dst(struct ct *ct, const struct fs_stat *src, bool *created)
 	return fd;
 }
 
+/* The umask, read without changing it (other threads may be making files). */
+static mode_t current_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned m;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &m) == 1) {
+			fclose(f);
+			return (mode_t)m;
+		}
+	if (f)
+		fclose(f);
+	mode_t old = umask(0);
+	umask(old);
+	return old;
+}
+
 static int default_threads(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -745,8 +764,7 @@ int copytree(const struct copytree_opts *o, struct copytree_stats *stats)
 	ct->ex = exclude_count(o->exclude) ? o->exclude : NULL;
 	ct->euid = geteuid();
 	ct->egid = getegid();
-	ct->umask = umask(0);
-	umask(ct->umask);
+	ct->umask = current_umask();
 	ct->noatime = O_NOATIME;
 	ct->clone_fd = -1;
 	ct->fault_read = getenv("ALTKIT_FAULT_READ");

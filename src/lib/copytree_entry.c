@@ -836,6 +836,13 @@ static int copy_file_mountpoint(struct ct *ct, struct wctx *w, struct dnode *dn,
 
 /* ---- one entry ---- */
 
+/* A regular file, or a symlink, device, FIFO or socket. */
+static int copy_one(struct ct *ct, struct wctx *w, struct dnode *dn, const char *name,
+		    const struct fs_stat *st)
+{
+	return S_ISREG(st->mode) ? copy_reg(ct, w, dn, name, st) : copy_node(ct, w, dn, name, st);
+}
+
 static int mk_link(int dirfd, const char *name, void *arg)
 {
 	const struct hl_entry *e = arg;
@@ -859,8 +866,8 @@ static int do_link(struct ct *ct, struct wctx *w, struct hl_entry *e, struct dno
 	}
 	if (rc == -EMLINK && st) {
 		/* more links than DST allows: a copy of its own, and say so */
-		ct_dst_error(ct, dn, name, "link", NULL, EMLINK, S_IFREG);
-		copy_reg(ct, w, dn, name, st);
+		ct_dst_error(ct, dn, name, "link", NULL, EMLINK, st->mode);
+		copy_one(ct, w, dn, name, st);
 		return -1;
 	}
 	ct_dst_error(ct, dn, name, "link", NULL, -rc, S_IFREG);
@@ -922,7 +929,8 @@ static void hl_first_done(struct ct *ct, struct wctx *w, struct hl_entry *e, boo
 			rc = fs_statat(wt->dn->fd[SRC], wt->name, AT_SYMLINK_NOFOLLOW, &st);
 			if (rc < 0)
 				src_error(ct, wt->dn, wt->name, "stat", NULL, -rc, S_IFREG);
-			else if (!ct_stopped(ct) && copy_reg(ct, w, wt->dn, wt->name, &st) == 0)
+			else if (!ct_stopped(ct) && !S_ISDIR(st.mode) &&
+				 copy_one(ct, w, wt->dn, wt->name, &st) == 0)
 				ok = true;
 			dn_release(ct, wt->dn);
 		} else {
@@ -961,14 +969,15 @@ bool ct_copy_entry(struct ct *ct, struct wctx *w, struct dnode *dn, const char *
 		fail = -1;
 	} else if (mount) {
 		fail = copy_file_mountpoint(ct, w, dn, name, &st);
-	} else if (S_ISREG(st.mode) && st.nlink > 1) {
+	} else if (st.nlink > 1) {
+		/* hard links: regular files, and symlinks, devices, FIFOs, sockets too */
 		bool created;
 		pthread_mutex_lock(&ct->hl_lock);
 		struct hl_entry *e = hl_find(ct, st.dev, st.ino, &created);
 		if (created || e->state == HL_FAILED) {
 			hl_set_first(ct, e, dn, name);
 			pthread_mutex_unlock(&ct->hl_lock);
-			fail = copy_reg(ct, w, dn, name, &st);
+			fail = copy_one(ct, w, dn, name, &st);
 			if (!fail)
 				report_copied(ct, dn, name, st.mode);
 			else
@@ -989,10 +998,8 @@ bool ct_copy_entry(struct ct *ct, struct wctx *w, struct dnode *dn, const char *
 		}
 		pthread_mutex_unlock(&ct->hl_lock);
 		fail = do_link(ct, w, e, dn, name, &st);
-	} else if (S_ISREG(st.mode)) {
-		fail = copy_reg(ct, w, dn, name, &st);
 	} else {
-		fail = copy_node(ct, w, dn, name, &st);
+		fail = copy_one(ct, w, dn, name, &st);
 	}
 	if (fail)
 		atomic_fetch_add(&ct->st->failures, 1);

@@ -122,6 +122,15 @@ def make(root, depth):
     os.link(h, j("links", "b", "suid-linked"))
     h = f(j("links", "a", "immutable-linked"), b"frozen", n=37)
     os.link(h, j("links", "b", "immutable-linked"))
+    # not only regular files have more names: a symlink, a FIFO, a device
+    os.symlink(b"../h1", j("links", "a", "symlink-linked"))
+    os.link(j("links", "a", "symlink-linked"), j("links", "b", "symlink-linked"), follow_symlinks=False)
+    os.mkfifo(j("links", "a", "fifo-linked"), 0o640)
+    os.link(j("links", "a", "fifo-linked"), j("links", "b", "fifo-linked"))
+    os.mknod(j("links", "a", "dev-linked"), 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+    os.link(j("links", "a", "dev-linked"), j("links", "b", "dev-linked"))
+    for name in ("symlink-linked", "fifo-linked", "dev-linked"):
+        times.append((j("links", "a", name), t(38)))
 
     # symlinks: never followed; their own owner and times
     d(j("symlinks"), n=40)

@@ -10,7 +10,7 @@ is "$rc" 0 "the generator made the tree (4 GiB sparse file, 5,000-deep chain, ..
 
 # What the checker must see in the tree: every kind of item, so a copy that
 # drops one cannot pass by accident.
-want="checked: acl=3 append=1 blk=1 capability=1 chr=2 default-acl=1 dir=5021 fifo=1 hardlinked=9 immutable=4 lnk=7 maxdepth=5001 newline-name=1 non-utf8-name=1 reg=47 setid-sticky=9 sock=1 sparse=3 xattrs=10"
+want="checked: acl=3 append=1 blk=1 capability=1 chr=4 default-acl=1 dir=5021 fifo=3 hardlinked=15 immutable=4 lnk=9 maxdepth=5001 newline-name=1 non-utf8-name=1 reg=47 setid-sticky=9 sock=1 sparse=3 xattrs=10"
 
 passwd_before=$(stat -c '%Y %s' /etc/passwd; md5sum </etc/passwd)
 
@@ -31,6 +31,10 @@ d=$W/dst
 is "$(stat -c %h "$d/links/a/h1"):$(stat -c %i "$d/links/a/h1")" \
    "3:$(stat -c %i "$d/links/b/sub/h3")" "hard links across directories: one inode, 3 names"
 is "$(stat -c %h "$d/links/b/h2")" 3 "the link count is 3 on every name"
+is "$(stat -c '%h %F' "$d/links/b/symlink-linked" "$d/links/b/fifo-linked" "$d/links/b/dev-linked")" \
+   "2 symbolic link
+2 fifo
+2 character special file" "hard-linked symlinks, FIFOs and devices keep their links"
 is "$(getcap "$d/xattrs/capability" | sed 's/.* //')" "cap_net_admin,cap_net_raw=ep" \
    "security.capability survives the chown of its file"
 is "$(stat -c '%u:%g %a' "$d/xattrs/capability")" "1001:1001 755" "...which keeps its owner"
@@ -81,7 +85,7 @@ done
 run "$ALTKIT" copytree --verify -V "$W/src" "$W/dst-v"
 is "$rc" 0 "--verify: exit 0 when the copy is the same"
 is "$(printf '%s\n' "$out" | grep -c '^\./deep/d')" 5001 "-V lists every entry copied (5,001 in the chain)"
-like "$err" "^copytree: 42 files, 5020 directories, 7 symlinks, 5 special files, 5 hard links, " \
+like "$err" "^copytree: 42 files, 5020 directories, 8 symlinks, 7 special files, 8 hard links, " \
 	"-V ends with a summary on stderr"
 
 run "$ALTKIT" copytree --json "$W/src/files" "$W/dst-json"
