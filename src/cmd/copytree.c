@@ -243,6 +243,9 @@ static void *progress_thread(void *arg)
 	struct run *r = arg;
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 	double every = r->progress_tty ? 0.5 : 5.0;
+	const char *ms = getenv("ALTKIT_PROGRESS_MS");  /* for tests */
+	if (ms && atoi(ms) > 0)
+		every = atoi(ms) / 1000.0;
 	pthread_mutex_lock(&m);
 	while (!r->done) {
 		struct timespec ts;

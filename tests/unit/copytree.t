@@ -93,6 +93,22 @@ is "$rc" 0 "--json: exit 0"
 is "$("$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["files"], d["failures"], d["errors"])' <<<"$out")" \
    "ok 12 0 []" "--json: a summary object on stdout"
 
+# Progress: on a terminal only (or with --progress), files, bytes, rate, ETA.
+# (ALTKIT_PROGRESS_MS makes it come every millisecond, so a short copy shows it.)
+if command -v script >/dev/null; then
+	tty_out=$(ALTKIT_PROGRESS_MS=1 script -qfec "'$ALTKIT' copytree -j 1 '$W/src/files' '$W/dst-tty'" /dev/null)
+	like "$tty_out" $'\r\e\\[Kcopytree: [0-9]+ files, [0-9]+ dirs, [0-9.]+ [KMG]?i?B, [0-9.]+ [KMG]?i?B/s' \
+	     "on a terminal: a progress line, rewritten in place"
+	like "$tty_out" "copytree: 12 files, 0 directories, .* in [0-9.]+ s" "...and a summary at the end"
+else
+	skip "no script(1) to make a terminal"
+	skip "no script(1) to make a terminal"
+fi
+run env ALTKIT_PROGRESS_MS=1 "$ALTKIT" copytree --progress "$W/src/files" "$W/dst-progress"
+like "$(printf '%s\n' "$err" | head -n 1)" '^copytree: [0-9]+ files, [0-9]+ dirs, ' "--progress when not on a terminal: plain lines"
+run env ALTKIT_PROGRESS_MS=1 "$ALTKIT" copytree "$W/src/files" "$W/dst-noprogress"
+is "$err" "" "not on a terminal: no progress"
+
 # --force copies into a DST that holds entries: replaced, merged, others kept.
 mkdir -p "$W/into/files" "$W/into/keep"
 echo old >"$W/into/files/text"
