@@ -25,7 +25,8 @@ enum {
 	X(copytree, 1, "copy a filesystem tree, losing nothing")               \
 	X(treediff, 1, "compare two trees: contents and metadata")            \
 	X(mkgpt, 1, "write a GPT with an ESP and LVM partitions (libfdisk)")   \
-	X(isoread, 1, "list or extract files of an ISO 9660 volume (libiso9660)")
+	X(isoread, 1, "list or extract files of an ISO 9660 volume (libiso9660)") \
+	X(setxattr, 1, "set an extended attribute from text or hex (no symlink followed)")
 
 /* Commands that are built define cmd_NAME; the others are weak and NULL. */
 #define X(name, built, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
