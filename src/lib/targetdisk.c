@@ -1,0 +1,184 @@
+/* Target disk checks, from sysfs, the mount table and LVM's PV report. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "lvm.h"
+#include "mounts.h"
+#include "targetdisk.h"
+
+static int refuse(struct target_refusal *why, const char *fmt, const char *arg)
+{
+	snprintf(why->reason, sizeof(why->reason), fmt, arg);
+	return -1;
+}
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	int ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* The first entry of a sysfs "holders" directory, or "" */
+static void first_holder(const char *dir, char *out, size_t len)
+{
+	DIR *d = opendir(dir);
+	out[0] = '\0';
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.') {
+			snprintf(out, len, "%s", e->d_name);
+			break;
+		}
+	closedir(d);
+}
+
+/* The disk and each of its partitions: name and major:minor. */
+struct node {
+	char name[64];
+	unsigned major, minor;
+};
+
+static size_t disk_nodes(const char *disk, struct node *nodes, size_t max)
+{
+	char path[512], buf[64];
+	size_t n = 0;
+	snprintf(path, sizeof(path), "/sys/block/%s/dev", disk);
+	if (read_line(path, buf, sizeof(buf)) == 0 &&
+	    sscanf(buf, "%u:%u", &nodes[0].major, &nodes[0].minor) == 2) {
+		snprintf(nodes[0].name, sizeof(nodes[0].name), "%s", disk);
+		n = 1;
+	}
+	snprintf(path, sizeof(path), "/sys/block/%s", disk);
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && n < max && (e = readdir(d));) {
+		if (strncmp(e->d_name, disk, strlen(disk)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/%s/dev", disk, e->d_name);
+		if (read_line(path, buf, sizeof(buf)) == 0 &&
+		    sscanf(buf, "%u:%u", &nodes[n].major, &nodes[n].minor) == 2) {
+			snprintf(nodes[n].name, sizeof(nodes[n].name), "%s", e->d_name);
+			n++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int target_disk_check(const char *arg, const char *source_vg, struct target_disk *d,
+		      struct target_refusal *why)
+{
+	char path[512], buf[128];
+	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
+
+	memset(d, 0, sizeof(*d));
+	if (!*name || strchr(name, '/') || strlen(name) >= sizeof(d->name))
+		return refuse(why, "is not a disk name", "");
+	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
+	if (access(path, F_OK) < 0)
+		return refuse(why, "no such disk", "");
+	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
+	if (access(path, F_OK) == 0)
+		return refuse(why, "is a partition, not a whole disk", "");
+	if (strncmp(name, "dm-", 3) == 0 || strncmp(name, "loop", 4) == 0 || strncmp(name, "sr", 2) == 0)
+		return refuse(why, "is not a disk (device-mapper, loop or optical device)", "");
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->dev, sizeof(d->dev), "/dev/%s", name);
+
+	snprintf(path, sizeof(path), "/sys/block/%s/ro", name);
+	if (read_line(path, buf, sizeof(buf)) == 0 && strcmp(buf, "1") == 0)
+		return refuse(why, "is read-only", "");
+	snprintf(path, sizeof(path), "/sys/block/%s/size", name);
+	if (read_line(path, buf, sizeof(buf)) == 0)
+		d->size = strtoull(buf, NULL, 10) * 512;
+	if (d->size == 0)
+		return refuse(why, "has no medium (size 0)", "");
+
+	struct node nodes[128];
+	size_t nn = disk_nodes(name, nodes, 128);
+	if (nn == 0)
+		return refuse(why, "cannot be read from sysfs", "");
+	d->major = nodes[0].major;
+	d->minor = nodes[0].minor;
+
+	/* In a VG: the disk itself or one of its partitions is a PV. */
+	struct lvm_pv *pvs;
+	size_t npv;
+	if (lvm_pvs(NULL, &pvs, &npv) == 0) {
+		for (size_t i = 0; i < npv; i++) {
+			struct stat st;
+			if (stat(pvs[i].name, &st) < 0 || !S_ISBLK(st.st_mode))
+				continue;
+			for (size_t j = 0; j < nn; j++) {
+				if (major(st.st_rdev) != nodes[j].major || minor(st.st_rdev) != nodes[j].minor)
+					continue;
+				int rc;
+				if (!pvs[i].vg_name[0])
+					rc = refuse(why, "holds an LVM physical volume (%s) outside any volume group; run 'lvm pvremove' first", pvs[i].name);
+				else if (source_vg && strcmp(pvs[i].vg_name, source_vg) == 0)
+					rc = refuse(why, "holds the source volume group '%s'", pvs[i].vg_name);
+				else
+					rc = refuse(why, "is in use by volume group '%s'", pvs[i].vg_name);
+				free(pvs);
+				return rc;
+			}
+		}
+		free(pvs);
+	}
+
+	struct mount_table mt;
+	if (mounts_read(&mt) == 0) {
+		for (size_t j = 0; j < nn; j++) {
+			const struct mount_entry *m = mounts_find_dev(&mt, nodes[j].major, nodes[j].minor);
+			if (m) {
+				char what[600];
+				snprintf(what, sizeof(what), "'%s' on %s", nodes[j].name, m->target);
+				mounts_release(&mt);
+				return refuse(why, "is mounted (%s)", what);
+			}
+		}
+		mounts_release(&mt);
+	}
+	for (size_t j = 0; j < nn; j++) {
+		char holder[64];
+		if (j == 0)
+			snprintf(path, sizeof(path), "/sys/block/%s/holders", name);
+		else
+			snprintf(path, sizeof(path), "/sys/block/%s/%s/holders", name, nodes[j].name);
+		first_holder(path, holder, sizeof(holder));
+		if (holder[0])
+			return refuse(why, "is in use by %s", holder);
+	}
+	/* A swap area in use does not show as a mount. */
+	FILE *f = fopen("/proc/swaps", "re");
+	char line[512];
+	while (f && fgets(line, sizeof(line), f)) {
+		char dev[256];
+		struct stat st;
+		if (sscanf(line, "%255s", dev) != 1 || stat(dev, &st) < 0)
+			continue;
+		for (size_t j = 0; j < nn; j++)
+			if (major(st.st_rdev) == nodes[j].major && minor(st.st_rdev) == nodes[j].minor) {
+				fclose(f);
+				return refuse(why, "is in use as swap (%s)", nodes[j].name);
+			}
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
