@@ -25,6 +25,7 @@
 #include "cmdline.h"
 #include "lvm.h"
 #include "run.h"
+#include "vgroles.h"
 
 static const char usage_text[] =
 	"Usage: altkit-init            (as PID 1, from the initramfs)\n"
@@ -298,6 +299,12 @@ static _Noreturn void shell_loop(void)
 	}
 }
 
+static void say_rename(const struct vgroles_step *st, void *arg)
+{
+	printf("altkit-init: volume group %s: '%s' is now '%s'\n", st->uuid, st->from, st->to);
+	fflush(stdout);
+}
+
 /* System mode: boot the root LV of the VG whose UUID is on the command line.
  * Returns only on failure, with the reason in why. */
 static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
@@ -320,8 +327,16 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 			return;
 		}
 	}
-	snprintf(vgname, sizeof(vgname), "%s", vgs[0].name);
 	free(vgs);
+
+	/* Names before activation: the booted VG becomes rootvg (DESIGN §2). */
+	int rc = vgroles_take_root(uuid, say_rename, NULL);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot give volume group %s the name '%s': %s", uuid, ROOTVG,
+			 rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));
+		return;
+	}
+	snprintf(vgname, sizeof(vgname), "%s", ROOTVG);
 
 	const char *activate[] = { "vgchange", "-ay", "--select", select, NULL };
 	if (lvm_run(activate) < 0) {
