@@ -1285,7 +1285,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 					return EXIT_USAGE;
 				}
 			if (target_disk_check(o.disks[i], src.vg, &t[i], &tr) < 0) {
-				errmsg("'%s' %s", o.disks[i], tr.reason);
+				errmsg("'%s': %s", o.disks[i], tr.reason);
 				return EXIT_FAIL;
 			}
 		}
