@@ -15,6 +15,7 @@ enum {
 	SECTOR = 2048,
 	RING = 4,                       /* chunks in flight */
 	CHUNK_SECTORS = 512,            /* 1 MiB, a multiple of DUPOPT_HASH_SECTORS */
+	PREFETCH = 8,                   /* chunks of reads kept in flight ahead */
 };
 
 enum slot_state { SLOT_EMPTY, SLOT_FULL, SLOT_FAILED };
@@ -132,6 +133,10 @@ static void *reader(void *arg)
 			break;
 		s->lba = lba;
 		s->n = c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(c->sectors - lba) : CHUNK_SECTORS;
+		if (chunk == 0)
+			optical_src_prefetch(c->src, 0, (uint64_t)PREFETCH * CHUNK_SECTORS);
+		else
+			optical_src_prefetch(c->src, lba + (uint64_t)(PREFETCH - 1) * CHUNK_SECTORS, CHUNK_SECTORS);
 		int rc = fill(r, s);
 		pthread_mutex_lock(&r->lock);
 		s->state = rc == 0 ? SLOT_FULL : SLOT_FAILED;
@@ -399,6 +404,11 @@ static void *verify_reader(void *arg)
 		pthread_mutex_unlock(&v->lock);
 		s->n = v->c->sectors - lba < CHUNK_SECTORS ? (uint32_t)(v->c->sectors - lba) : CHUNK_SECTORS;
 		s->nunread = 0;
+		/* keep PREFETCH chunks of reads in flight ahead of this one */
+		if (chunk == 0)
+			optical_src_prefetch(v->target, 0, (uint64_t)PREFETCH * CHUNK_SECTORS);
+		else
+			optical_src_prefetch(v->target, lba + (uint64_t)(PREFETCH - 1) * CHUNK_SECTORS, CHUNK_SECTORS);
 		read_back(v->target, lba, s->n, s->data, &s->unread, &s->nunread, &s->cap);
 		pthread_mutex_lock(&v->lock);
 		s->full = 1;

@@ -207,7 +207,12 @@ void optical_src_drop_cache(struct optical_src *s)
 		return;
 	fdatasync(s->fd);
 	posix_fadvise(s->fd, 0, 0, POSIX_FADV_DONTNEED);
-	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+void optical_src_prefetch(struct optical_src *s, uint64_t lba, uint64_t count)
+{
+	if (s->fd >= 0)
+		posix_fadvise(s->fd, (off_t)(lba * SECTOR), (off_t)(count * SECTOR), POSIX_FADV_WILLNEED);
 }
 
 uint32_t optical_src_max_read(const struct optical_src *s)

@@ -33,6 +33,10 @@ int optical_src_read(struct optical_src *s, uint64_t lba, uint32_t count, void *
  * from the disk rather than from memory (--verify). */
 void optical_src_drop_cache(struct optical_src *s);
 
+/* Images: ask the kernel to read count sectors at lba ahead (readahead that
+ * does not depend on its guesses). Drives: nothing. */
+void optical_src_prefetch(struct optical_src *s, uint64_t lba, uint64_t count);
+
 /* The largest count optical_src_read is asked for at once (sectors). */
 uint32_t optical_src_max_read(const struct optical_src *s);
 
