@@ -26,7 +26,8 @@ enum {
 	X(treediff, 1, "compare two trees: contents and metadata")            \
 	X(mkgpt, 1, "write a GPT with an ESP and LVM partitions (libfdisk)")   \
 	X(isoread, 1, "list or extract files of an ISO 9660 volume (libiso9660)") \
-	X(setxattr, 1, "set an extended attribute from text or hex (no symlink followed)")
+	X(setxattr, 1, "set an extended attribute from text or hex (no symlink followed)") \
+	X(extfs, 1, "read ext2/3/4 parameters, used-block copy (libext2fs)")
 
 /* Commands that are built define cmd_NAME; the others are weak and NULL. */
 #define X(name, built, help) int cmd_##name(int argc, char **argv) __attribute__((weak));

@@ -1,0 +1,436 @@
+/* Used-block copy of an ext2/3/4 filesystem: the block bitmap (libext2fs)
+ * says which blocks hold anything; runs of them are copied with large
+ * reads and writes, a reader thread ahead of the writing one. See extfs.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ext2fs/ext2fs.h>
+
+#include "extfs.h"
+#include "extfs_int.h"
+#include "xalloc.h"
+
+#define CHUNK (4u << 20)                /* bytes per read and write */
+#define NBUF 4                          /* chunks in flight */
+#define GAP (256u << 10)                /* free runs shorter than this are copied along */
+#define PREFIX (1u << 20)               /* always copied: no stale signature survives */
+#define ALIGN 4096u                     /* O_DIRECT offsets, lengths and buffers */
+
+/* The byte ranges to copy, in order: the prefix, then the used runs of the
+ * bitmap with short gaps merged, or everything. */
+struct extents {
+	ext2fs_block_bitmap bmap;
+	uint64_t bs, first, last;       /* blocks first..last (inclusive) are in the bitmap */
+	uint64_t fs_bytes;
+	uint64_t next;                  /* next block to look at */
+	int prefix_done, whole;
+	uint64_t align;                 /* round ranges out to this (1: none) */
+};
+
+static int next_extent(struct extents *x, uint64_t *off, uint64_t *len)
+{
+	uint64_t s, e;
+	if (x->whole) {
+		if (x->prefix_done)
+			return 0;
+		x->prefix_done = 1;
+		*off = 0;
+		*len = x->fs_bytes;
+		return 1;
+	}
+	uint64_t pre = x->fs_bytes < PREFIX ? x->fs_bytes : PREFIX;
+	if (!x->prefix_done) {
+		x->prefix_done = 1;
+		x->next = (pre + x->bs - 1) / x->bs;
+		if (x->next < x->first)
+			x->next = x->first;
+		s = 0;
+		e = pre;
+	} else {
+		blk64_t b, z;
+		if (x->next > x->last ||
+		    ext2fs_find_first_set_block_bitmap2(x->bmap, x->next, x->last, &b) != 0)
+			return 0;
+		if (ext2fs_find_first_zero_block_bitmap2(x->bmap, b, x->last, &z) != 0)
+			z = x->last + 1;
+		s = b * x->bs;
+		e = z * x->bs;
+		x->next = z;
+	}
+	/* Merge what follows closely. */
+	uint64_t gap = GAP / x->bs;
+	while (x->next <= x->last) {
+		blk64_t b, z;
+		uint64_t lim = x->next + gap;
+		if (lim > x->last)
+			lim = x->last;
+		if (ext2fs_find_first_set_block_bitmap2(x->bmap, x->next, lim, &b) != 0)
+			break;
+		if (ext2fs_find_first_zero_block_bitmap2(x->bmap, b, x->last, &z) != 0)
+			z = x->last + 1;
+		e = z * x->bs;
+		x->next = z;
+	}
+	s = s / x->align * x->align;
+	e = (e + x->align - 1) / x->align * x->align;
+	if (e > x->fs_bytes)
+		e = x->fs_bytes;
+	*off = s;
+	*len = e - s;
+	return 1;
+}
+
+struct slot {
+	unsigned char *buf;
+	uint64_t off;
+	size_t len;
+};
+
+struct copier {
+	int src, dst;                   /* the descriptors for aligned I/O */
+	int src_b, dst_b;               /* buffered ones for an unaligned tail (or = src, dst) */
+	struct extents x;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[NBUF];
+	unsigned head, count;           /* next slot to write; slots filled */
+	int done, stop;
+	int err;                        /* first error (negative errno) */
+	uint64_t err_off;
+	int err_dst;
+};
+
+static int pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t n = pread(fd, buf, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;    /* the source ends before its filesystem does */
+		buf += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int pwrite_full(int fd, const unsigned char *buf, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, buf, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ENOSPC;
+		buf += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int aligned(uint64_t off, size_t len)
+{
+	return off % ALIGN == 0 && len % ALIGN == 0;
+}
+
+static void fail(struct copier *c, int err, uint64_t off, int dst)
+{
+	pthread_mutex_lock(&c->mu);
+	if (!c->err) {
+		c->err = err;
+		c->err_off = off;
+		c->err_dst = dst;
+	}
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *reader(void *arg)
+{
+	struct copier *c = arg;
+	unsigned tail = 0;
+	uint64_t off, len;
+	struct extents *x = &c->x;
+	x->prefix_done = 0;
+	while (next_extent(x, &off, &len)) {
+		while (len) {
+			size_t n = len < CHUNK ? (size_t)len : CHUNK;
+			pthread_mutex_lock(&c->mu);
+			while (c->count == NBUF && !c->stop)
+				pthread_cond_wait(&c->cv, &c->mu);
+			int stop = c->stop;
+			pthread_mutex_unlock(&c->mu);
+			if (stop)
+				return NULL;
+			struct slot *s = &c->slot[tail];
+			int fd = aligned(off, n) ? c->src : c->src_b;
+			int rc = pread_full(fd, s->buf, n, off);
+			if (rc) {
+				fail(c, rc, off, 0);
+				return NULL;
+			}
+			s->off = off;
+			s->len = n;
+			pthread_mutex_lock(&c->mu);
+			c->count++;
+			pthread_cond_broadcast(&c->cv);
+			pthread_mutex_unlock(&c->mu);
+			tail = (tail + 1) % NBUF;
+			off += n;
+			len -= n;
+		}
+	}
+	pthread_mutex_lock(&c->mu);
+	c->done = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	if (S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode))
+		return a->st_rdev == b->st_rdev;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Open a descriptor, with O_DIRECT when asked and the file allows it. */
+static int open_maybe_direct(const char *path, int flags, int direct, int *is_direct)
+{
+	*is_direct = 0;
+	if (direct) {
+		int fd = open(path, flags | O_DIRECT | O_CLOEXEC);
+		if (fd >= 0) {
+			*is_direct = 1;
+			return fd;
+		}
+		if (errno != EINVAL)
+			return -errno;
+	}
+	int fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int dev_size(int fd, const struct stat *st, uint64_t *size)
+{
+	if (S_ISBLK(st->st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, size) < 0)
+			return -errno;
+		return 0;
+	}
+	*size = (uint64_t)st->st_size;
+	return 0;
+}
+
+int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_copy_opts *o,
+			   struct extfs_copy_stats *st)
+{
+	static const struct extfs_copy_opts none;
+	struct extfs_copy_stats dummy;
+	if (!o)
+		o = &none;
+	if (!st)
+		st = &dummy;
+	memset(st, 0, sizeof(*st));
+	int direct = (o->flags & EXTFS_COPY_DIRECT) != 0;
+
+	struct stat ss, ds;
+	if (stat(src, &ss) < 0)
+		return -errno;
+	if (stat(dst, &ds) < 0) {
+		st->err_dst = 1;
+		return -errno;
+	}
+	if (!S_ISBLK(ds.st_mode) && !S_ISREG(ds.st_mode)) {
+		st->err_dst = 1;
+		return -EXTFS_E_NOT_BLOCK_OR_FILE;
+	}
+	if (same_file(&ss, &ds))
+		return -EXTFS_E_SAME;
+
+	int mflags = 0;
+	if (ext2fs_check_if_mounted(src, &mflags) == 0 && (mflags & EXT2_MF_MOUNTED) &&
+	    !(mflags & EXT2_MF_READONLY))
+		return -EXTFS_E_MOUNTED_RW;
+	mflags = 0;
+	if (ext2fs_check_if_mounted(dst, &mflags) == 0 && (mflags & EXT2_MF_MOUNTED)) {
+		st->err_dst = 1;
+		return -EBUSY;
+	}
+
+	ext2_filsys fs;
+	int rc = extfs_open_ro(src, 0, &fs);
+	if (rc)
+		return rc;
+	struct copier c;
+	memset(&c, 0, sizeof(c));
+	c.src = c.dst = c.src_b = c.dst_b = -1;
+	c.x.bs = fs->blocksize;
+	c.x.first = fs->super->s_first_data_block;
+	c.x.last = ext2fs_blocks_count(fs->super) - 1;
+	c.x.fs_bytes = ext2fs_blocks_count(fs->super) * fs->blocksize;
+	c.x.whole = ext2fs_has_feature_journal_needs_recovery(fs->super);
+	c.x.align = 1;
+	st->fs_bytes = c.x.fs_bytes;
+	st->whole = c.x.whole;
+	if (!c.x.whole) {
+		errcode_t e = ext2fs_read_block_bitmap(fs);
+		if (e) {
+			ext2fs_close_free(&fs);
+			return extfs_errcode(e);
+		}
+		c.x.bmap = fs->block_map;
+	}
+
+	unsigned char sb_before[1024], sb_after[1024];
+	int src_direct = 0, dst_direct = 0;
+	rc = open_maybe_direct(src, O_RDONLY, direct, &src_direct);
+	if (rc < 0)
+		goto out;
+	c.src = c.src_b = rc;
+	if ((rc = pread_full(c.src_b, sb_before, sizeof(sb_before), 1024)) != 0)
+		goto out;
+	/* O_EXCL on a block device: refused while it is mounted or held. */
+	rc = open_maybe_direct(dst, O_WRONLY | (S_ISBLK(ds.st_mode) ? O_EXCL : 0), direct,
+			       &dst_direct);
+	if (rc < 0) {
+		st->err_dst = 1;
+		goto out;
+	}
+	c.dst = c.dst_b = rc;
+	if (src_direct) {
+		c.src_b = open(src, O_RDONLY | O_CLOEXEC);
+		if (c.src_b < 0) {
+			rc = -errno;
+			goto out;
+		}
+	}
+	if (dst_direct) {
+		c.dst_b = open(dst, O_WRONLY | O_CLOEXEC);
+		if (c.dst_b < 0) {
+			rc = -errno;
+			st->err_dst = 1;
+			goto out;
+		}
+	}
+	if (src_direct || dst_direct)
+		c.x.align = ALIGN;
+
+	uint64_t dsize;
+	if ((rc = dev_size(c.dst, &ds, &dsize)) != 0) {
+		st->err_dst = 1;
+		goto out;
+	}
+	if (dsize < c.x.fs_bytes) {
+		if (S_ISBLK(ds.st_mode)) {
+			rc = -EXTFS_E_TOO_SMALL;
+			st->err_dst = 1;
+			goto out;
+		}
+		if (ftruncate(c.dst, (off_t)c.x.fs_bytes) < 0) {
+			rc = -errno;
+			st->err_dst = 1;
+			goto out;
+		}
+	}
+	if (!src_direct)
+		posix_fadvise(c.src, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+	/* First pass: how much there is to copy. */
+	uint64_t off, len;
+	c.x.prefix_done = 0;
+	while (next_extent(&c.x, &off, &len)) {
+		st->total += len;
+		st->runs++;
+	}
+
+	for (int i = 0; i < NBUF; i++) {
+		void *p;
+		if (posix_memalign(&p, ALIGN, CHUNK) != 0)
+			abort();
+		c.slot[i].buf = p;
+	}
+	pthread_mutex_init(&c.mu, NULL);
+	pthread_cond_init(&c.cv, NULL);
+	pthread_t th;
+	if ((rc = -pthread_create(&th, NULL, reader, &c)) != 0)
+		goto out_bufs;
+	unsigned head = 0;
+	for (;;) {
+		pthread_mutex_lock(&c.mu);
+		while (c.count == 0 && !c.done && !c.stop)
+			pthread_cond_wait(&c.cv, &c.mu);
+		int have = c.count > 0 && !c.stop;
+		pthread_mutex_unlock(&c.mu);
+		if (!have)
+			break;
+		struct slot *s = &c.slot[head];
+		int fd = aligned(s->off, s->len) ? c.dst : c.dst_b;
+		int wrc = pwrite_full(fd, s->buf, s->len, s->off);
+		if (wrc) {
+			fail(&c, wrc, s->off, 1);
+			break;
+		}
+		st->copied += s->len;
+		pthread_mutex_lock(&c.mu);
+		c.count--;
+		pthread_cond_broadcast(&c.cv);
+		pthread_mutex_unlock(&c.mu);
+		head = (head + 1) % NBUF;
+		if (o->progress)
+			o->progress(o->arg, st->copied, st->total);
+		if (o->cancel && *o->cancel) {
+			fail(&c, -ECANCELED, s->off, 0);
+			break;
+		}
+	}
+	pthread_join(th, NULL);
+	rc = c.err;
+	st->err_offset = c.err_off;
+	st->err_dst = c.err_dst;
+	if (!rc && !(o->flags & EXTFS_COPY_NO_SYNC)) {
+		if (fdatasync(c.dst) < 0 || (c.dst_b != c.dst && fdatasync(c.dst_b) < 0)) {
+			rc = -errno;
+			st->err_dst = 1;
+		}
+	}
+	if (!rc) {
+		rc = pread_full(c.src_b, sb_after, sizeof(sb_after), 1024);
+		if (!rc && memcmp(sb_before, sb_after, sizeof(sb_before)) != 0)
+			rc = -EXTFS_E_CHANGED;
+	}
+	pthread_mutex_destroy(&c.mu);
+	pthread_cond_destroy(&c.cv);
+out_bufs:
+	for (int i = 0; i < NBUF; i++)
+		free(c.slot[i].buf);
+out:
+	if (rc > 0)
+		rc = 0;
+	if (c.src_b >= 0 && c.src_b != c.src)
+		close(c.src_b);
+	if (c.src >= 0)
+		close(c.src);
+	if (c.dst_b >= 0 && c.dst_b != c.dst)
+		close(c.dst_b);
+	if (c.dst >= 0)
+		close(c.dst);
+	ext2fs_close_free(&fs);
+	return rc;
+}
