@@ -277,7 +277,8 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 	uint64_t capacity = 0, want = 0, need = 0;
 	for (size_t i = 0; i < nt; i++) {
 		/* GPT and alignment (2 MiB), PV metadata (1 MiB), the ESP on the first */
-		uint64_t c = t[i].size - 3 * mib - (i == 0 ? o->esp_size : 0);
+		uint64_t overhead = 3 * mib + (i == 0 ? o->esp_size : 0);
+		uint64_t c = t[i].size > overhead ? t[i].size - overhead : 0;
 		capacity += c / ext * ext;
 	}
 	for (size_t i = 0; i < src->nfs; i++) {
@@ -519,9 +520,6 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 	const char *args[64];
 	size_t a;
 
-	qsort(src->fs, src->nfs, sizeof(src->fs[0]), by_mountpoint);
-	if (plan_sizes(src, t, nt, o) < 0)
-		return -1;
 	if (src->live)
 		say("copying the live filesystems (no snapshot is taken yet)");
 
@@ -1309,6 +1307,9 @@ int cmd_alt_disk_copy(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 		}
+		qsort(src.fs, src.nfs, sizeof(src.fs[0]), by_mountpoint);
+		if (plan_sizes(&src, t, o.ndisks, &o) < 0)
+			return EXIT_FAIL;
 		say("phase 1: cloning '%s' (%s) to %zu disk%s", src.vg, src.uuid, o.ndisks, o.ndisks > 1 ? "s" : "");
 		if (phase1(&src, t, o.ndisks, ex, &o) < 0) {
 			errmsg("phase 1 failed; the clone is incomplete: remove it with "

@@ -1,0 +1,33 @@
+# In the booted test system: every refusal of alt_disk_copy, each with its
+# message and exit code; the host then checks that no disk changed.
+. "$PAYLOAD/guest-tap.sh"
+mkdir -p /run/t
+# vdc: too small; vdd: a PV of another VG; vde: a mounted filesystem
+lvm vgcreate -q datavg /dev/vdd >/dev/null 2>&1
+mke2fs -q -F -t ext4 /dev/vde && mkdir -p /run/t/e && mount /dev/vde /run/t/e
+printf 'ok\n\\(\n' >/run/t/bad.list
+refuse() {   # refuse EXIT MESSAGE-REGEX ARGS...
+	want=$1 re=$2; shift 2
+	out=$(alt_disk_copy "$@" 2>&1 </dev/null); st=$?
+	is "$st" "$want" "alt_disk_copy $*: exit $want"
+	like "$out" "$re" "alt_disk_copy $*: says why"
+}
+refuse 1 "^alt_disk_copy: 'vda': holds the source volume group 'rootvg'$" -d vda
+refuse 1 "^alt_disk_copy: 'vda2': is a partition, not a whole disk$" -d vda2
+refuse 1 "^alt_disk_copy: 'nosuch': no such disk$" -d nosuch
+refuse 1 "^alt_disk_copy: 'vdd': is in use by volume group 'datavg'$" -d vdd
+refuse 1 "^alt_disk_copy: 'vde': is mounted \('vde' on /run/t/e\)$" -d vde
+refuse 1 "^alt_disk_copy: 'vdc': too small: the used data needs at least [0-9]+ MiB, the disks hold [0-9]+ MiB$" -d vdc
+refuse 2 "^alt_disk_copy: 'vdb' is named twice in -d$" -d "vdb vdb"
+refuse 2 "^alt_disk_copy: -P '13': expected 1, 2, 3, 12, 23 or all$" -P 13 -d vdb
+refuse 2 "^alt_disk_copy: -P 2: phase 2 needs the clone made by phase 1, and there is no volume group 'altinst_rootvg'$" -P 2
+refuse 2 "^alt_disk_copy: -P 23: phase 2 needs the clone made by phase 1" -P 23
+refuse 2 "^alt_disk_copy: phase 1 needs target disks: -d \"DISK...\"$"
+refuse 2 "^alt_disk_copy: '/run/t/bad.list' line 2: invalid pattern '\\\\\(': " -d vdb -e /run/t/bad.list
+refuse 2 "^alt_disk_copy: -x '/nonexistent': No such file or directory$" -d vdb -x /nonexistent
+refuse 2 "^alt_disk_copy: source volume group 'nosuchvg': not found$" -d vdb --source-vg nosuchvg
+refuse 2 "^alt_disk_copy: 'extra': unexpected argument" -d vdb extra
+is "$(lvm vgs --noheadings -o vg_name | tr -d ' ' | sort | tr '\n' ' ')" "datavg rootvg " "no altinst_rootvg was made"
+umount /run/t/e
+lvm vgremove -q -f datavg >/dev/null 2>&1; lvm pvremove -q -y /dev/vdd >/dev/null 2>&1
+done_testing
