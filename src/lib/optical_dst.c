@@ -274,7 +274,8 @@ int optical_dst_open(const char *path, struct optical_dst **out, struct optical_
 		return -EISDIR;
 	if (exists && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return -EINVAL;
-	char *abs = absolute_path(path);
+	/* an existing target is written where it is (through symlinks) */
+	char *abs = exists ? realpath(path, NULL) : absolute_path(path);
 	if (!abs)
 		return -ENOENT;         /* the directory does not exist */
 	struct optical_dst *d = xcalloc(1, sizeof(*d));
