@@ -253,6 +253,112 @@ static int scan_source(struct source *src)
 	return 0;
 }
 
+/* ---- an offline source: activated read-only, mounted by us ---------------- */
+
+static int mount_ro(const char *dev, const char *dir, const char *fstype)
+{
+	/* noload/norecovery: a journal is not replayed, the source stays as it is
+	 * (the device-mapper table is read-only anyway) */
+	const char *type = strncmp(fstype, "ext", 3) == 0 ? "ext4" : fstype;
+	const char *data = strcmp(fstype, "ext2") == 0 ? NULL :
+			   strncmp(fstype, "ext", 3) == 0 ? "noload" :
+			   strcmp(fstype, "xfs") == 0 ? "norecovery" : NULL;
+	mkdir(dir, 0755);
+	return mount(dev, dir, type, MS_RDONLY, data) < 0 ? -errno : 0;
+}
+
+/* Which source LV does an fstab device name? /dev/VG/LV, /dev/mapper/VG-LV,
+ * UUID= or LABEL= (the VG may carry another name here than on its system). */
+static struct source_fs *fstab_device(struct source *src, const char *spec)
+{
+	for (size_t i = 0; i < src->nfs; i++) {
+		struct source_fs *f = &src->fs[i];
+		const char *slash = strrchr(spec, '/'), *dash = strrchr(spec, '-');
+		if (strncmp(spec, "UUID=", 5) == 0 && f->uuid[0] && strcmp(spec + 5, f->uuid) == 0)
+			return f;
+		if (strncmp(spec, "LABEL=", 6) == 0 && f->label[0] && strcmp(spec + 6, f->label) == 0)
+			return f;
+		if (strncmp(spec, "/dev/mapper/", 12) == 0 && dash && strcmp(dash + 1, f->lv) == 0)
+			return f;
+		if (strncmp(spec, "/dev/", 5) == 0 && strncmp(spec, "/dev/mapper/", 12) != 0 && slash &&
+		    slash > spec + 5 && strcmp(slash + 1, f->lv) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* Activate the source VG read-only, find its root (the LV holding etc/fstab,
+ * "root" first) and mount it and what its fstab mounts from the VG under
+ * SRC_MNT, all read-only. */
+static int mount_offline_source(struct source *src)
+{
+	char config[300], select[96];
+	snprintf(config, sizeof(config), "activation { read_only_volume_list = [ \"%s\" ] }", src->vg);
+	snprintf(select, sizeof(select), "vg_uuid=%s", src->uuid);
+	const char *act[] = { "vgchange", "-ay", "--config", config, "--select", select, NULL };
+	if (lvm_cmd("activating the source read-only", act) < 0)
+		return -1;
+	if (scan_source(src) < 0)
+		return -1;
+	mkdir("/run/altkit", 0755);
+	struct source_fs *root = NULL;
+	for (int pass = 0; pass < 2 && !root; pass++)
+		for (size_t i = 0; i < src->nfs && !root; i++) {
+			struct source_fs *f = &src->fs[i];
+			if ((pass == 0) != (strcmp(f->lv, "root") == 0) || !f->fstype[0] || strcmp(f->fstype, "swap") == 0)
+				continue;
+			if (mount_ro(f->src_dev, SRC_MNT, f->fstype) < 0)
+				continue;
+			if (access(SRC_MNT "/etc/fstab", R_OK) == 0)
+				root = f;
+			else
+				umount(SRC_MNT);
+		}
+	if (!root) {
+		errmsg("source volume group '%s': no logical volume holds a root filesystem with /etc/fstab", src->vg);
+		return -1;
+	}
+	snprintf(root->mountpoint, sizeof(root->mountpoint), "/");
+	snprintf(root->src_dir, sizeof(root->src_dir), "%s", SRC_MNT);
+	root->used = used_bytes(SRC_MNT);
+
+	FILE *fst = fopen(SRC_MNT "/etc/fstab", "re");
+	char line[1024];
+	while (fst && fgets(line, sizeof(line), fst)) {
+		char spec[512], mp[256], type[32];
+		if (line[0] == '#' || sscanf(line, "%511s %255s %31s", spec, mp, type) != 3 || mp[0] != '/' ||
+		    strcmp(mp, "/") == 0 || strstr(mp, ".."))
+			continue;
+		struct source_fs *f = fstab_device(src, spec);
+		if (!f || f == root || f->mountpoint[0] || strcmp(f->fstype, "swap") == 0)
+			continue;
+		/* mount points in the read-only tree must exist already */
+		snprintf(f->src_dir, sizeof(f->src_dir), "%s%s", SRC_MNT, mp);
+		if (mount_ro(f->src_dev, f->src_dir, f->fstype) < 0) {
+			errmsg_errno(-errno, "mounting the source's '%s' (%s) read-only", mp, f->lv);
+			fclose(fst);
+			return -1;
+		}
+		snprintf(f->mountpoint, sizeof(f->mountpoint), "%s", mp);
+		f->used = used_bytes(f->src_dir);
+	}
+	if (fst)
+		fclose(fst);
+	return 0;
+}
+
+static void unmount_offline_source(struct source *src)
+{
+	for (size_t i = src->nfs; i-- > 0;)
+		if (src->fs[i].src_dir[0] && strcmp(src->fs[i].mountpoint, "/") != 0)
+			umount(src->fs[i].src_dir);
+	umount(SRC_MNT);
+	char select[96];
+	snprintf(select, sizeof(select), "vg_uuid=%s", src->uuid);
+	const char *deact[] = { "vgchange", "-an", "--select", select, NULL };
+	lvm_cmd("deactivating the source", deact);
+}
+
 /* Mount order: "/" first, then by path so that parents precede children. */
 static int by_mountpoint(const void *a, const void *b)
 {
@@ -1291,7 +1397,24 @@ int cmd_alt_disk_copy(int argc, char **argv)
 			errmsg("cannot list the logical volumes of '%s': %s", src.vg, lvm_last_error());
 			return EXIT_FAIL;
 		}
-		int has_root = 0;
+		int has_root = 0, offline = 0;
+		for (size_t i = 0; i < src.nfs; i++)
+			has_root |= strcmp(src.fs[i].mountpoint, "/") == 0;
+		if (!has_root && !src.live) {
+			/* offline (from the recovery image): nothing of it is mounted */
+			for (size_t i = 0; i < src.nfs; i++)
+				if (src.fs[i].mountpoint[0]) {
+					errmsg("source volume group '%s': '%s' is mounted on %s but no root is: "
+					       "unmount it to clone offline", src.vg, src.fs[i].lv, src.fs[i].mountpoint);
+					return EXIT_USAGE;
+				}
+			say("cloning '%s' offline: its filesystems are mounted read-only under %s", src.vg, SRC_MNT);
+			offline = 1;
+			if (mount_offline_source(&src) < 0) {
+				unmount_offline_source(&src);
+				return EXIT_FAIL;
+			}
+		}
 		for (size_t i = 0; i < src.nfs; i++)
 			has_root |= strcmp(src.fs[i].mountpoint, "/") == 0;
 		if (!has_root) {
@@ -1311,7 +1434,10 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		if (plan_sizes(&src, t, o.ndisks, &o) < 0)
 			return EXIT_FAIL;
 		say("phase 1: cloning '%s' (%s) to %zu disk%s", src.vg, src.uuid, o.ndisks, o.ndisks > 1 ? "s" : "");
-		if (phase1(&src, t, o.ndisks, ex, &o) < 0) {
+		rc = phase1(&src, t, o.ndisks, ex, &o);
+		if (offline)
+			unmount_offline_source(&src);
+		if (rc < 0) {
 			errmsg("phase 1 failed; the clone is incomplete: remove it with "
 			       "'alt_rootvg_op -X altinst_rootvg' (or 'lvm vgremove -f altinst_rootvg')");
 			exclude_free(ex);
