@@ -27,6 +27,7 @@
 #include "blockdev.h"
 #include "copytree.h"
 #include "exclude.h"
+#include "extfs.h"
 #include "gpt.h"
 #include "lvm.h"
 #include "mounts.h"
@@ -61,6 +62,9 @@ static const char usage_text[] =
 	"      --source-vg VG      clone VG (name or UUID) instead of the running root's\n"
 	"      --no-snapshot       copy the live tree even if snapshots would fit\n"
 	"      --esp-size SIZE     the ESP on the first disk (default 256M)\n"
+	"      --copy-mode MODE    auto (default), files or blocks: blocks copies an ext\n"
+	"                          filesystem through its used-block bitmap, where no\n"
+	"                          file-level work is needed and the source is read-only\n"
 	"  -V, --verbose           list every file copied\n"
 	"  -D, --debug             show every command run, with its arguments\n"
 	"  -h, --help\n";
@@ -79,6 +83,9 @@ struct source_fs {
 	char src_dir[300];      /* the directory to copy from */
 	uint64_t used;          /* bytes in use (statvfs), for size checks */
 	uint64_t clone_size;    /* the LV size on the clone */
+	int have_params;        /* ext: params read through libext2fs */
+	struct extfs_params params;
+	int block_copy;         /* copied through the used-block bitmap */
 };
 
 struct opts {
@@ -89,6 +96,7 @@ struct opts {
 	int convert, no_bootlist, reboot, reset_identity, skip_checks, no_size_check;
 	int no_snapshot, verbose, debug;
 	uint64_t esp_size;
+	enum { COPY_AUTO, COPY_FILES, COPY_BLOCKS } copy_mode;
 };
 
 struct source {
@@ -240,6 +248,8 @@ static int scan_source(struct source *src)
 			snprintf(f->fstype, sizeof(f->fstype), "%s", bd.type);
 			snprintf(f->label, sizeof(f->label), "%s", bd.label);
 			snprintf(f->uuid, sizeof(f->uuid), "%s", bd.uuid);
+			if (strncmp(f->fstype, "ext", 3) == 0)
+				f->have_params = extfs_read_params(f->src_dev, &f->params) == 0;
 			const struct mount_entry *m = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
 			if (m) {
 				snprintf(f->mountpoint, sizeof(f->mountpoint), "%s", m->target);
@@ -375,6 +385,26 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 	return to ? (v + to - 1) / to * to : v;
 }
 
+/* The least an LV of the clone can be: what its data needs on a filesystem
+ * made with the source's parameters (libext2fs), swap a token size, an LV
+ * copied block for block or not copied its full size. */
+static uint64_t min_size(struct source_fs *f, const struct opts *o)
+{
+	const uint64_t mib = 1 << 20;
+	if (strcmp(f->fstype, "swap") == 0)
+		return 16 * mib;
+	if (!f->mountpoint[0] || strncmp(f->fstype, "ext", 3) != 0)
+		return f->size;
+	if (f->have_params) {
+		struct extfs_mkfs_opts mo = { .device = f->src_dev, .convert_to_ext4 = o->convert };
+		uint64_t min;
+		if (extfs_min_size(&f->params, &mo, &min) == 0)
+			return min;
+	}
+	/* used data + 15% + 16 MiB of metadata room */
+	return f->used + f->used / 7 + 16 * mib;
+}
+
 /* Sizes of the clone's LVs: the source's when they fit, else shrunk towards
  * the used data. Returns 0, or -1 after saying why the disks are too small. */
 static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt, const struct opts *o)
@@ -391,10 +421,7 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 		struct source_fs *f = &src->fs[i];
 		f->clone_size = round_up(f->size, ext);
 		want += f->clone_size;
-		/* the least it can take: used data + 15% + 16 MiB of metadata room */
-		uint64_t min = f->mountpoint[0] ? f->used + f->used / 7 + 16 * mib : f->clone_size;
-		if (strcmp(f->fstype, "swap") == 0)
-			min = 16 * mib < f->clone_size ? 16 * mib : f->clone_size;
+		uint64_t min = min_size(f, o);
 		need += round_up(min < f->clone_size ? min : f->clone_size, ext);
 	}
 	if (want <= capacity)
@@ -410,9 +437,7 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 		share = 1;
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct source_fs *f = &src->fs[i];
-		uint64_t min = f->mountpoint[0] ? f->used + f->used / 7 + 16 * mib : f->clone_size;
-		if (strcmp(f->fstype, "swap") == 0)
-			min = 16 * mib;
+		uint64_t min = min_size(f, o);
 		if (min >= f->clone_size)
 			continue;
 		uint64_t give = (uint64_t)((double)(f->clone_size - min) * share);
@@ -457,29 +482,72 @@ static int set_tag(const char *add, const char *del)
 	return lvm_cmd("recording the phase", args);
 }
 
+static int run_argv_free(const char *what, char **argv)
+{
+	int rc = run_cmd(what, argv);
+	extfs_argv_free(argv);
+	return rc;
+}
+
 static int make_filesystem(const struct source_fs *f, const char *dev, const struct opts *o)
 {
 	if (strcmp(f->fstype, "swap") == 0) {
 		char *argv[] = { "mkswap", "-L", (char *)(f->label[0] ? f->label : f->lv), (char *)dev, NULL };
 		return run_cmd("making swap", argv);
 	}
-	if (strncmp(f->fstype, "ext", 3) != 0)
+	if (strncmp(f->fstype, "ext", 3) != 0 || f->block_copy)
 		return 0;   /* copied block for block */
-	const char *type = o->convert ? "ext4" : f->fstype;
-	char *argv[16];
-	int a = 0;
-	argv[a++] = "mke2fs";
-	argv[a++] = "-q";
-	argv[a++] = "-F";
-	argv[a++] = "-t";
-	argv[a++] = (char *)type;
-	if (f->label[0]) {
-		argv[a++] = "-L";
-		argv[a++] = (char *)f->label;
+	if (!f->have_params) {
+		errmsg("'%s': cannot read the source filesystem's parameters", f->src_dev);
+		return -1;
 	}
-	argv[a++] = (char *)dev;
-	argv[a] = NULL;
-	return run_cmd("making a filesystem", argv);
+	/* the source's parameters: block and inode size, inode ratio, features,
+	 * label, reserved blocks, default mount options (or ext4 with -T) */
+	struct extfs_mkfs_opts mo = { .device = dev, .size_bytes = f->clone_size, .convert_to_ext4 = o->convert };
+	char **argv;
+	int rc = extfs_mkfs_argv(&f->params, &mo, &argv);
+	if (rc < 0) {
+		errmsg("'%s': %s", f->src_dev, rc == -EXTFS_E_FEATURE ? extfs_unsupported_feature(&f->params)
+			: extfs_strerror(-rc));
+		return -1;
+	}
+	if (run_argv_free("making a filesystem", argv) < 0)
+		return -1;
+	struct extfs_params made;
+	if (extfs_read_params(dev, &made) < 0)
+		return 0;
+	rc = extfs_tune_argv(&f->params, &made, dev, &argv);
+	if (rc >= 0 && argv && run_argv_free("setting the filesystem's options", argv) < 0)
+		return -1;
+	if (rc == 1 && extfs_set_mount_opts(dev, f->params.mount_opts) < 0) {
+		errmsg("'%s': cannot set the default mount options '%s'", dev, f->params.mount_opts);
+		return -1;
+	}
+	return 0;
+}
+
+/* Copy an ext filesystem through its used-block bitmap, then give it a UUID
+ * of its own and grow it to the LV. */
+static int copy_used_blocks(const struct source_fs *f, const char *dev)
+{
+	struct extfs_copy_stats st;
+	int rc = extfs_copy_used_blocks(f->src_dev, dev, NULL, &st);
+	if (rc < 0) {
+		errmsg("copying '%s' block for block: %s", f->src_dev,
+		       rc <= -EXTFS_E_BASE ? extfs_strerror(-rc) : strerror(-rc));
+		return -1;
+	}
+	char ***argvs;
+	if (extfs_postcopy_argvs(&f->params, dev, f->clone_size, 1, NULL, &argvs) < 0) {
+		errmsg("'%s': cannot plan the steps after the block copy", dev);
+		return -1;
+	}
+	for (size_t i = 0; argvs[i] && rc == 0; i++)
+		rc = run_cmd("finishing the block copy", argvs[i]);
+	extfs_argvs_free(argvs);
+	if (rc == 0)
+		say("copied %s through its used blocks: %llu MiB", f->mountpoint, (unsigned long long)(st.copied >> 20));
+	return rc;
 }
 
 struct progress {
@@ -703,6 +771,12 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 			continue;
 		if (!f->mountpoint[0]) {
 			say("'%s' is not mounted on the source: created, not copied", f->lv);
+			continue;
+		}
+		if (f->block_copy) {
+			/* mounted afterwards: filesystems below it are mounted on it */
+			if (copy_used_blocks(f, dev) < 0 || mount_clone_fs(f, dev) < 0)
+				return -1;
 			continue;
 		}
 		if (strncmp(f->fstype, "ext", 3) != 0) {
@@ -1218,6 +1292,34 @@ static int phase3(const struct altinst_state *st, const struct opts *o)
 	return 0;
 }
 
+/* File level or used blocks, per filesystem. A used-block copy needs no
+ * file-level work (no exclude list, no -T), a target at least as big, and a
+ * source nobody writes (offline, read-only); it is then the faster path:
+ * it reads each used block once, in order, with no per-file work. */
+static int choose_copy_paths(struct source *src, const struct exclude *ex, const struct opts *o, int offline)
+{
+	for (size_t i = 0; i < src->nfs; i++) {
+		struct source_fs *f = &src->fs[i];
+		const char *why_not = NULL;
+		if (!f->mountpoint[0] || strncmp(f->fstype, "ext", 3) != 0 || !f->have_params)
+			continue;
+		if (ex)
+			why_not = "an exclude list needs a file-level copy";
+		else if (o->convert)
+			why_not = "-T needs a file-level copy";
+		else if (f->clone_size < f->size)
+			why_not = "the clone's LV is smaller than the source's";
+		else if (!offline)
+			why_not = "the source is mounted read-write";
+		if (o->copy_mode == COPY_BLOCKS && why_not) {
+			errmsg("--copy-mode blocks: '%s' cannot be copied block for block: %s", f->mountpoint, why_not);
+			return -1;
+		}
+		f->block_copy = !why_not && o->copy_mode != COPY_FILES;
+	}
+	return 0;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 static int split_disks(const char *arg, struct opts *o)
@@ -1237,7 +1339,7 @@ static int split_disks(const char *arg, struct opts *o)
 
 int cmd_alt_disk_copy(int argc, char **argv)
 {
-	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE };
+	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE };
 	static const struct option longopts[] = {
 		{ "disks", required_argument, NULL, 'd' },
 		{ "phase", required_argument, NULL, 'P' },
@@ -1257,6 +1359,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		{ "source-vg", required_argument, NULL, OPT_SOURCE_VG },
 		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
 		{ "esp-size", required_argument, NULL, OPT_ESP_SIZE },
+		{ "copy-mode", required_argument, NULL, OPT_COPY_MODE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1290,6 +1393,18 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		case OPT_ESP_SIZE:
 			if (parse_size(optarg, &o.esp_size) < 0 || o.esp_size < (32 << 20)) {
 				errmsg("--esp-size '%s': expected a size of at least 32M", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_COPY_MODE:
+			if (strcmp(optarg, "auto") == 0)
+				o.copy_mode = COPY_AUTO;
+			else if (strcmp(optarg, "files") == 0)
+				o.copy_mode = COPY_FILES;
+			else if (strcmp(optarg, "blocks") == 0)
+				o.copy_mode = COPY_BLOCKS;
+			else {
+				errmsg("--copy-mode '%s': expected auto, files or blocks", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -1433,6 +1548,8 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		qsort(src.fs, src.nfs, sizeof(src.fs[0]), by_mountpoint);
 		if (plan_sizes(&src, t, o.ndisks, &o) < 0)
 			return EXIT_FAIL;
+		if (choose_copy_paths(&src, ex, &o, offline) < 0)
+			return EXIT_USAGE;
 		say("phase 1: cloning '%s' (%s) to %zu disk%s", src.vg, src.uuid, o.ndisks, o.ndisks > 1 ? "s" : "");
 		rc = phase1(&src, t, o.ndisks, ex, &o);
 		if (offline)

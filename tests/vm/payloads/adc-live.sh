@@ -53,6 +53,11 @@ t "-s ran with ALT_INST set" test -f /run/c_root/etc/customized
 t "the clone's root is still ext3 (no -T)" sh -c "tune2fs -l /dev/altinst_rootvg/root | grep -q has_journal && ! tune2fs -l /dev/altinst_rootvg/root | grep -q extent"
 t "the clone's home is still ext2" sh -c "! tune2fs -l /dev/altinst_rootvg/home | grep -q has_journal"
 is "$(blkid -s LABEL -o value /dev/altinst_rootvg/root)" root "labels kept"
+# needs_recovery is the mounted source's state, not a parameter
+params() { tune2fs -l "$1" | grep -E '^(Filesystem features|Block size|Inode size|Inode count|Reserved block count|Default mount options|Filesystem OS type|Errors behavior):' | sed 's/ needs_recovery//'; }
+for lv in root var home; do
+	is "$(params /dev/altinst_rootvg/$lv)" "$(params /dev/rootvg/$lv)" "$lv: made with the source's parameters (features, sizes, inodes, reserved, mount options)"
+done
 mkdir -p /run/esp
 mount -o ro /dev/vdb1 /run/esp
 t "the ESP has the kernel" cmp /boot/efi/EFI/altkit/vmlinuz.efi /run/esp/EFI/altkit/vmlinuz.efi
