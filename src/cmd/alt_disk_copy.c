@@ -611,9 +611,12 @@ static int copy_one(const struct source_fs *f, const char *dst, const struct exc
 	struct copytree_stats stats;
 	memset(&stats, 0, sizeof(stats));
 	struct report_ctx ctx = { o->verbose, f->mountpoint, 0 };
+	/* exclude patterns are paths from the source's root, "./var/..." */
+	char match_root[300];
+	snprintf(match_root, sizeof(match_root), ".%s", strcmp(f->mountpoint, "/") ? f->mountpoint : "");
 	struct copytree_opts co = {
-		.src = f->src_dir, .dst = dst, .exclude = ex, .flags = COPYTREE_FORCE,
-		.report = copy_report, .arg = &ctx,
+		.src = f->src_dir, .dst = dst, .exclude = ex, .match_root = match_root,
+		.flags = COPYTREE_FORCE, .report = copy_report, .arg = &ctx,
 	};
 	if (o->verbose)
 		co.flags |= COPYTREE_VERBOSE;

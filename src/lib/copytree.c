@@ -533,12 +533,15 @@ static void walk(struct ct *ct, struct wctx *w)
 {
 	size_t n = 0, cap = 64;
 	struct frame *stack = xmalloc(cap * sizeof(*stack));
-	struct pathbuf pb = { .s = xmalloc(64), .len = 1, .cap = 64 };
-	pb.s[0] = '.';
-	pb.s[1] = '\0';
+	/* exclude patterns see "./path" from match_root ("./var" when /var is
+	 * copied on its own), "." by default */
+	const char *root_path = ct->match_root ? ct->match_root : ".";
+	size_t root_len = strlen(root_path);
+	struct pathbuf pb = { .s = xmalloc(root_len + 64), .len = root_len, .cap = root_len + 64 };
+	memcpy(pb.s, root_path, root_len + 1);
 
 	dn_ref(ct->root);
-	stack[n++] = (struct frame){ .dn = ct->root, .pathlen = 1 };
+	stack[n++] = (struct frame){ .dn = ct->root, .pathlen = root_len };
 	list_dir(ct, w, &stack[0], &pb);
 	struct dnode *popped = NULL;    /* the directory just left: its ".." is near */
 	while (n > 0) {
@@ -762,6 +765,7 @@ int copytree(const struct copytree_opts *o, struct copytree_stats *stats)
 	ct->st = stats;
 	ct->flags = o->flags;
 	ct->ex = exclude_count(o->exclude) ? o->exclude : NULL;
+	ct->match_root = o->match_root;
 	ct->euid = geteuid();
 	ct->egid = getegid();
 	ct->umask = current_umask();

@@ -74,6 +74,9 @@ struct copytree_stats {
 struct copytree_opts {
 	const char *src, *dst;
 	const struct exclude *exclude;  /* NULL: copy everything */
+	const char *match_root;         /* what SRC itself is called for the exclude
+					   list: "./var" when /var is copied alone
+					   (alt_disk_copy); NULL: "." */
 	unsigned flags;                 /* COPYTREE_* */
 	int threads;                    /* worker threads; 0: chosen from the CPUs */
 	void (*report)(void *arg, const struct copytree_report *r);

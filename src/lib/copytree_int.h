@@ -90,6 +90,7 @@ struct ct {
 	struct copytree_stats *st;
 	unsigned flags;
 	const struct exclude *ex;
+	const char *match_root;         /* "./var": what SRC's top is matched as */
 
 	/* directory descriptor cache */
 	pthread_mutex_t fdc_lock;
