@@ -350,17 +350,23 @@ static int run_list(char ***argvs)
 {
 	for (char ***p = argvs; *p; p++) {
 		char **argv = *p;
-		int st = run_status(argv, RUN_NULL_IN);
+		struct run_result res;
+		int rc = run_argv(argv, RUN_NULL_IN | RUN_CAPTURE_OUT | RUN_CAPTURE_ERR, &res);
+		if (rc < 0) {
+			errmsg_errno(rc, "running '%s'", argv[0]);
+			return EXIT_FAIL;
+		}
 		/* e2fsck -p: 1 means it fixed something and all is well. */
-		int ok = st == 0 || (st == 1 && strcmp(argv[0], "e2fsck") == 0);
-		if (st < 0) {
-			errmsg_errno(st, "running '%s'", argv[0]);
-			return EXIT_FAIL;
-		}
+		int ok = res.status == 0 || (res.status == 1 && strcmp(argv[0], "e2fsck") == 0);
 		if (!ok) {
-			errmsg("'%s' failed (exit %d)", argv[0], st);
-			return EXIT_FAIL;
+			/* Its own words first, then ours. */
+			fwrite(res.out, 1, res.out_len, stderr);
+			fwrite(res.err, 1, res.err_len, stderr);
+			errmsg("'%s' failed (exit %d)", argv[0], res.status);
 		}
+		run_result_release(&res);
+		if (!ok)
+			return EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
@@ -394,7 +400,7 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 	if (rc == -EXTFS_E_TOO_SMALL) {
 		char need[64];
 		say_size(need, sizeof(need), st.fs_bytes);
-		errmsg("'%s': too small for '%s' (%s)", dst, src, need);
+		errmsg("'%s' is too small: '%s' needs %s", dst, src, need);
 		return EXIT_FAIL;
 	}
 	if (rc == -EXTFS_E_SAME) {
@@ -419,8 +425,8 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 		char c[32], f[32];
 		format_size(st.copied, c, sizeof(c));
 		format_size(st.fs_bytes, f, sizeof(f));
-		fprintf(stderr, "extfs: copied %s of %s in %llu runs%s\n", c, f,
-			(unsigned long long)st.runs,
+		fprintf(stderr, "extfs: copied %s of %s in %llu run%s%s\n", c, f,
+			(unsigned long long)st.runs, st.runs == 1 ? "" : "s",
 			st.whole ? " (the journal needs recovery: every block)" : "");
 	}
 	if (a->new_uuid) {

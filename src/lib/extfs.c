@@ -551,14 +551,25 @@ static int build_plan(const struct extfs_params *s, const struct extfs_mkfs_opts
 }
 
 /* Blocks a file-level copy of the source needs beyond the metadata: its
- * data, 2% for directories and extent trees laid out anew, and a few for
- * the root directory, lost+found, the resize inode and quota files. */
+ * data, 2% for directories and extent trees laid out anew, a few for the
+ * root directory, lost+found, the resize inode and quota files, the journal,
+ * and the clusters ext4 keeps back from everyone, root too, with extents
+ * (s_resv_clusters: 2% up to 4096 clusters). Root's reserved blocks
+ * (-m) are not kept free: the copy runs as root. */
 static uint64_t data_needed(const struct plan *pl, uint64_t blocks)
 {
 	uint64_t d = (pl->src->data_bytes + pl->bs - 1) / pl->bs;
 	uint64_t j = journal_for(pl, blocks);
 	uint64_t jmap = j ? j / (pl->bs / 4) + 3 : 0;
-	return d + d / 50 + 64 + j + jmap;
+	uint64_t resv = 0;
+	if (pl->incompat & EXT3_FEATURE_INCOMPAT_EXTENTS) {
+		uint64_t ratio = pl->cluster / pl->bs;
+		resv = blocks / ratio / 50;
+		if (resv > 4096)
+			resv = 4096;
+		resv *= ratio;
+	}
+	return d + d / 50 + 64 + j + jmap + resv;
 }
 
 static int fits(const struct plan *pl, uint64_t blocks)

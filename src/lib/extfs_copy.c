@@ -203,6 +203,34 @@ static void *reader(void *arg)
 	return NULL;
 }
 
+/* Buffered writes: start writeback of each chunk at once, wait for the one
+ * written WB_LAG chunks before and drop it from the page cache, so that dirty
+ * pages never pile up (the final fdatasync has little left to do) and the
+ * page cache of a live system is not flooded. */
+#define WB_LAG 4
+struct write_behind {
+	uint64_t off[WB_LAG], len[WB_LAG];
+	unsigned n;
+};
+
+static int write_behind(struct write_behind *wb, int fd, uint64_t off, uint64_t len)
+{
+	if (sync_file_range(fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE) < 0)
+		return errno == ESPIPE || errno == EINVAL ? 0 : -errno;
+	unsigned i = wb->n % WB_LAG;
+	if (wb->n >= WB_LAG) {
+		if (sync_file_range(fd, (off_t)wb->off[i], (off_t)wb->len[i],
+				    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				    SYNC_FILE_RANGE_WAIT_AFTER) < 0)
+			return -errno;
+		posix_fadvise(fd, (off_t)wb->off[i], (off_t)wb->len[i], POSIX_FADV_DONTNEED);
+	}
+	wb->off[i] = off;
+	wb->len[i] = len;
+	wb->n++;
+	return 0;
+}
+
 static int same_file(const struct stat *a, const struct stat *b)
 {
 	if (S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode))
@@ -304,8 +332,6 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 	if (rc < 0)
 		goto out;
 	c.src = c.src_b = rc;
-	if ((rc = pread_full(c.src_b, sb_before, sizeof(sb_before), 1024)) != 0)
-		goto out;
 	/* O_EXCL on a block device: refused while it is mounted or held. */
 	rc = open_maybe_direct(dst, O_WRONLY | (S_ISBLK(ds.st_mode) ? O_EXCL : 0), direct,
 			       &dst_direct);
@@ -331,6 +357,9 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 	}
 	if (src_direct || dst_direct)
 		c.x.align = ALIGN;
+	/* The superblock as it is now, to see at the end whether it changed. */
+	if ((rc = pread_full(c.src_b, sb_before, sizeof(sb_before), 1024)) != 0)
+		goto out;
 
 	uint64_t dsize;
 	if ((rc = dev_size(c.dst, &ds, &dsize)) != 0) {
@@ -372,6 +401,7 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 	if ((rc = -pthread_create(&th, NULL, reader, &c)) != 0)
 		goto out_bufs;
 	unsigned head = 0;
+	struct write_behind wb = { .n = 0 };
 	for (;;) {
 		pthread_mutex_lock(&c.mu);
 		while (c.count == 0 && !c.done && !c.stop)
@@ -383,10 +413,14 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 		struct slot *s = &c.slot[head];
 		int fd = aligned(s->off, s->len) ? c.dst : c.dst_b;
 		int wrc = pwrite_full(fd, s->buf, s->len, s->off);
+		if (!wrc && !dst_direct)
+			wrc = write_behind(&wb, c.dst_b, s->off, s->len);
 		if (wrc) {
 			fail(&c, wrc, s->off, 1);
 			break;
 		}
+		if (!src_direct)
+			posix_fadvise(c.src_b, (off_t)s->off, (off_t)s->len, POSIX_FADV_DONTNEED);
 		st->copied += s->len;
 		pthread_mutex_lock(&c.mu);
 		c.count--;
