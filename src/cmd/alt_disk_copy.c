@@ -165,6 +165,18 @@ static int lvm_cmd(const char *what, const char *const args[])
 	return rc;
 }
 
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+	return to ? (v + to - 1) / to * to : v;
+}
+
+/* device nodes appear a moment after lvcreate or a partition table write */
+static void wait_for_node(const char *dev)
+{
+	for (int i = 0; i < 100 && access(dev, F_OK) < 0; i++)
+		usleep(50000);
+}
+
 /* ---- the source ---------------------------------------------------------- */
 
 /* The VG and LV of the filesystem mounted on "/". */
@@ -369,6 +381,95 @@ static void unmount_offline_source(struct source *src)
 	lvm_cmd("deactivating the source", deact);
 }
 
+/* ---- point-in-time snapshots of a live source ------------------------------ */
+
+#define SNAP_PREFIX "altkit_snap_"
+#define SNAP_MNT "/run/altkit/snap"
+
+/* Snapshots left by a run that died: ours by name, removed before anything. */
+static void remove_snapshots(const struct source *src)
+{
+	char select[256];
+	struct lvm_lv *lvs;
+	size_t n;
+	snprintf(select, sizeof(select), "vg_uuid=%s && lv_name=~^%s", src->uuid, SNAP_PREFIX);
+	if (lvm_lvs(select, &lvs, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char dir[400], name[300];
+		snprintf(dir, sizeof(dir), "%s/%s", SNAP_MNT, lvs[i].name + strlen(SNAP_PREFIX));
+		umount(dir);
+		snprintf(name, sizeof(name), "%s/%s", lvs[i].vg_name, lvs[i].name);
+		const char *args[] = { "lvremove", "-y", name, NULL };
+		lvm_cmd("removing a temporary snapshot", args);
+	}
+	free(lvs);
+}
+
+/* Snapshot every mounted filesystem of the source and mount the snapshots
+ * read-only: the copy then reads one moment of each. Returns 1 when done, 0
+ * when the VG has no room (the live tree is copied), -1 on failure. */
+static int take_snapshots(struct source *src)
+{
+	const uint64_t mib = 1 << 20, ext = src->extent_size ? src->extent_size : 4 * mib;
+	struct lvm_vg *vgs;
+	size_t nv;
+	char select[96];
+	snprintf(select, sizeof(select), "vg_uuid=%s", src->uuid);
+	if (lvm_vgs(select, &vgs, &nv) < 0 || nv != 1) {
+		free(vgs);
+		return -1;
+	}
+	uint64_t free_bytes = vgs[0].free, need = 0;
+	free(vgs);
+	uint64_t cow[MAX_LVS] = { 0 };
+	for (size_t i = 0; i < src->nfs; i++) {
+		struct source_fs *f = &src->fs[i];
+		if (!f->mountpoint[0] || strcmp(f->fstype, "swap") == 0)
+			continue;
+		/* room for what the system writes while it is copied: 10%, at least 16 MiB */
+		cow[i] = round_up(f->size / 10 > 16 * mib ? f->size / 10 : 16 * mib, ext);
+		need += cow[i];
+	}
+	if (need > free_bytes) {
+		say("'%s' has %llu MiB free, snapshots need %llu MiB: copying the live tree (files changed "
+		    "during the copy may be copied in between states)", src->vg,
+		    (unsigned long long)(free_bytes / mib), (unsigned long long)(need / mib));
+		return 0;
+	}
+	mkdir("/run/altkit", 0755);
+	mkdir(SNAP_MNT, 0755);
+	for (size_t i = 0; i < src->nfs; i++) {
+		struct source_fs *f = &src->fs[i];
+		if (!cow[i])
+			continue;
+		char name[200], origin[300], size[32], dev[400], dir[400];
+		snprintf(name, sizeof(name), "%s%s", SNAP_PREFIX, f->lv);
+		snprintf(origin, sizeof(origin), "%s/%s", src->vg, f->lv);
+		snprintf(size, sizeof(size), "%llub", (unsigned long long)cow[i]);
+		/* lvcreate suspends the origin with its filesystem frozen: the
+		 * snapshot holds a consistent filesystem */
+		const char *args[] = { "lvcreate", "-y", "-s", "-n", name, "-L", size, origin, NULL };
+		if (lvm_cmd("taking a snapshot", args) < 0)
+			return -1;
+		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s%s", src->vg, SNAP_PREFIX, f->lv);
+		wait_for_node(dev);
+		snprintf(dir, sizeof(dir), "%s/%s", SNAP_MNT, f->lv);
+		if (strncmp(f->fstype, "ext", 3) == 0 || strcmp(f->fstype, "xfs") == 0) {
+			if (mount_ro(dev, dir, f->fstype) < 0) {
+				errmsg_errno(-errno, "mounting the snapshot of '%s'", f->mountpoint);
+				return -1;
+			}
+			snprintf(f->src_dir, sizeof(f->src_dir), "%s", dir);
+		}
+		snprintf(f->src_dev, sizeof(f->src_dev), "%s", dev);
+		if (f->have_params)
+			f->have_params = extfs_read_params(dev, &f->params) == 0;
+	}
+	say("copying from snapshots of %s taken now", src->vg);
+	return 1;
+}
+
 /* Mount order: "/" first, then by path so that parents precede children. */
 static int by_mountpoint(const void *a, const void *b)
 {
@@ -379,11 +480,6 @@ static int by_mountpoint(const void *a, const void *b)
 }
 
 /* ---- phase 1 ----------------------------------------------------------- */
-
-static uint64_t round_up(uint64_t v, uint64_t to)
-{
-	return to ? (v + to - 1) / to * to : v;
-}
 
 /* The least an LV of the clone can be: what its data needs on a filesystem
  * made with the source's parameters (libext2fs), swap a token size, an LV
@@ -448,12 +544,6 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 		    (unsigned long long)(f->clone_size / mib), (unsigned long long)(f->size / mib));
 	}
 	return 0;
-}
-
-static void wait_for_node(const char *dev)
-{
-	for (int i = 0; i < 100 && access(dev, F_OK) < 0; i++)
-		usleep(50000);
 }
 
 static void part_dev(const char *disk, int n, char *buf, size_t len)
@@ -697,8 +787,6 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 	const char *args[64];
 	size_t a;
 
-	if (src->live)
-		say("copying the live filesystems (no snapshot is taken yet)");
 
 	/* Everything below writes the targets only. */
 	for (size_t i = 0; i < nt; i++) {
@@ -1299,7 +1387,7 @@ static int phase3(const struct altinst_state *st, const struct opts *o)
  * file-level work (no exclude list, no -T), a target at least as big, and a
  * source nobody writes (offline, read-only); it is then the faster path:
  * it reads each used block once, in order, with no per-file work. */
-static int choose_copy_paths(struct source *src, const struct exclude *ex, const struct opts *o, int offline)
+static int choose_copy_paths(struct source *src, const struct exclude *ex, const struct opts *o, int read_only)
 {
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct source_fs *f = &src->fs[i];
@@ -1312,8 +1400,8 @@ static int choose_copy_paths(struct source *src, const struct exclude *ex, const
 			why_not = "-T needs a file-level copy";
 		else if (f->clone_size < f->size)
 			why_not = "the clone's LV is smaller than the source's";
-		else if (!offline)
-			why_not = "the source is mounted read-write";
+		else if (!read_only)
+			why_not = "the source is mounted read-write (no snapshot)";
 		if (o->copy_mode == COPY_BLOCKS && why_not) {
 			errmsg("--copy-mode blocks: '%s' cannot be copied block for block: %s", f->mountpoint, why_not);
 			return -1;
@@ -1551,12 +1639,29 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		qsort(src.fs, src.nfs, sizeof(src.fs[0]), by_mountpoint);
 		if (plan_sizes(&src, t, o.ndisks, &o) < 0)
 			return EXIT_FAIL;
-		if (choose_copy_paths(&src, ex, &o, offline) < 0)
+		int snapshots = 0;
+		/* before the snapshots, so that the clone has its own /alt_inst */
+		mkdir(ALTINST_MNT, 0755);
+		if (src.live) {
+			remove_snapshots(&src);
+			if (o.no_snapshot)
+				say("--no-snapshot: copying the live tree");
+			else if ((snapshots = take_snapshots(&src)) < 0) {
+				remove_snapshots(&src);
+				return EXIT_FAIL;
+			}
+		}
+		if (choose_copy_paths(&src, ex, &o, offline || snapshots > 0) < 0) {
+			if (snapshots > 0)
+				remove_snapshots(&src);
 			return EXIT_USAGE;
+		}
 		say("phase 1: cloning '%s' (%s) to %zu disk%s", src.vg, src.uuid, o.ndisks, o.ndisks > 1 ? "s" : "");
 		rc = phase1(&src, t, o.ndisks, ex, &o);
 		if (offline)
 			unmount_offline_source(&src);
+		if (snapshots > 0)
+			remove_snapshots(&src);
 		if (rc < 0) {
 			errmsg("phase 1 failed; the clone is incomplete: remove it with "
 			       "'alt_rootvg_op -X altinst_rootvg' (or 'lvm vgremove -f altinst_rootvg')");

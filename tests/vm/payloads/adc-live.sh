@@ -7,8 +7,11 @@ echo "nameserver 198.51.100.7" >/run/t/resolv.new
 printf '#!/bin/sh\necho "first boot of the clone" >>/var/log/firstboot.log\n' >/run/t/firstboot.sh
 printf '#!/bin/sh\n[ "$ALT_INST" = /alt_inst ] && touch "$ALT_INST/etc/customized"\n' >/run/t/custom.sh
 chmod +x /run/t/custom.sh
-t "alt_disk_copy -d vdb, all phases, -R -O -x -s -B" \
-	alt_disk_copy -d vdb -R /run/t/resolv.new -O -x /run/t/firstboot.sh -s /run/t/custom.sh -B
+out=$(alt_disk_copy -d vdb -R /run/t/resolv.new -O -x /run/t/firstboot.sh -s /run/t/custom.sh -B 2>&1); st=$?
+is "$st" 0 "alt_disk_copy -d vdb, all phases, -R -O -x -s -B" || echo "$out" | sed 's/^/#   /'
+like "$out" "copying from snapshots of rootvg" "a live source with room: copied from point-in-time snapshots"
+like "$out" "copied / through its used blocks" "  read-only snapshots, nothing to exclude: the used-block path"
+is "$(lvm lvs --noheadings -o lv_name rootvg | tr -d ' ' | sort | tr '\n' ' ')" "home root swap var " "the temporary snapshots are gone"
 tags=$(lvm vgs --noheadings -o vg_tags altinst_rootvg | tr -d ' ')
 for p in 1 2 3; do like "$tags" "altkit_phase_$p" "the VG records phase $p done"; done
 t "no phase is left running" sh -c "! echo '$tags' | grep -q altkit_running"
