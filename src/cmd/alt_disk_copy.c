@@ -29,6 +29,7 @@
 #include "exclude.h"
 #include "extfs.h"
 #include "gpt.h"
+#include "layout.h"
 #include "lvm.h"
 #include "mounts.h"
 #include "run.h"
@@ -37,7 +38,7 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-	"Usage: alt_disk_copy -d \"DISK...\" [-P 1|2|3|12|23|all] [-e EXCLUDES] [-T]\n"
+	"Usage: alt_disk_copy -d \"DISK...\" [-P 1|2|3|12|23|all] [-e EXCLUDES] [-T] [-i LAYOUT]\n"
 	"                     [-s SCRIPT] [-x SCRIPT] [-R RESOLV_CONF] [-c CONSOLE]\n"
 	"                     [-B] [-r] [-O] [-g] [-S] [-V] [-D] [--source-vg VG]\n"
 	"Clone the root volume group to the DISKs as altinst_rootvg.\n"
@@ -49,6 +50,9 @@ static const char usage_text[] =
 	"                          expressions in FILE (one per line, matched against\n"
 	"                          ./path/from/root)\n"
 	"  -T, --convert-ext4      make ext2 and ext3 sources ext4 on the clone\n"
+	"  -i, --layout FILE       the clone's LVs: name, size (SIZE, used+N%%, same),\n"
+	"                          fstype, mountpoint per line (see --dump-layout)\n"
+	"      --dump-layout       print the source's layout in that format and exit\n"
 	"  -s, --script SCRIPT     phase 2: run SCRIPT with ALT_INST=/alt_inst\n"
 	"  -x, --firstboot SCRIPT  phase 2: run SCRIPT once at the clone's first boot\n"
 	"  -R, --resolv-conf FILE  phase 2: the clone's /etc/resolv.conf\n"
@@ -83,6 +87,9 @@ struct source_fs {
 	char src_dir[300];      /* the directory to copy from */
 	uint64_t used;          /* bytes in use (statvfs), for size checks */
 	uint64_t clone_size;    /* the LV size on the clone */
+	char clone_lv[128];     /* the LV's name on the clone (-i may rename it) */
+	char clone_fstype[32];  /* the clone's filesystem type (-T or -i may convert) */
+	uint64_t layout_size;   /* from -i, 0 when not given */
 	int have_params;        /* ext: params read through libext2fs */
 	struct extfs_params params;
 	int block_copy;         /* copied through the used-block bitmap */
@@ -92,7 +99,8 @@ struct opts {
 	char *disks[16];
 	size_t ndisks;
 	int want[ALTINST_PHASES + 1];
-	const char *exclude_file, *script, *firstboot, *resolv, *console, *source_vg;
+	const char *exclude_file, *script, *firstboot, *resolv, *console, *source_vg, *layout_file;
+	int dump_layout;
 	int convert, no_bootlist, reboot, reset_identity, skip_checks, no_size_check;
 	int no_snapshot, verbose, debug;
 	uint64_t esp_size;
@@ -250,6 +258,7 @@ static int scan_source(struct source *src)
 		struct source_fs *f = &src->fs[src->nfs++];
 		memset(f, 0, sizeof(*f));
 		snprintf(f->lv, sizeof(f->lv), "%s", lvs[i].name);
+		snprintf(f->clone_lv, sizeof(f->clone_lv), "%s", lvs[i].name);
 		snprintf(f->src_dev, sizeof(f->src_dev), "%s", lvs[i].dm_path);
 		f->size = lvs[i].size;
 		struct stat st;
@@ -260,6 +269,7 @@ static int scan_source(struct source *src)
 			snprintf(f->fstype, sizeof(f->fstype), "%s", bd.type);
 			snprintf(f->label, sizeof(f->label), "%s", bd.label);
 			snprintf(f->uuid, sizeof(f->uuid), "%s", bd.uuid);
+			snprintf(f->clone_fstype, sizeof(f->clone_fstype), "%s", bd.type);
 			if (strncmp(f->fstype, "ext", 3) == 0)
 				f->have_params = extfs_read_params(f->src_dev, &f->params) == 0;
 			const struct mount_entry *m = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
@@ -481,6 +491,12 @@ static int by_mountpoint(const void *a, const void *b)
 
 /* ---- phase 1 ----------------------------------------------------------- */
 
+/* An ext2/ext3 source made ext4 on the clone (-T, or -i) */
+static int converts(const struct source_fs *f)
+{
+	return strcmp(f->clone_fstype, f->fstype) != 0 && strcmp(f->clone_fstype, "ext4") == 0;
+}
+
 /* The least an LV of the clone can be: what its data needs on a filesystem
  * made with the source's parameters (libext2fs), swap a token size, an LV
  * copied block for block or not copied its full size. */
@@ -492,7 +508,7 @@ static uint64_t min_size(struct source_fs *f, const struct opts *o)
 	if (!f->mountpoint[0] || strncmp(f->fstype, "ext", 3) != 0)
 		return f->size;
 	if (f->have_params) {
-		struct extfs_mkfs_opts mo = { .device = f->src_dev, .convert_to_ext4 = o->convert };
+		struct extfs_mkfs_opts mo = { .device = f->src_dev, .convert_to_ext4 = converts(f) };
 		uint64_t min;
 		if (extfs_min_size(&f->params, &mo, &min) == 0)
 			return min;
@@ -515,7 +531,7 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 	}
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct source_fs *f = &src->fs[i];
-		f->clone_size = round_up(f->size, ext);
+		f->clone_size = round_up(f->layout_size ? f->layout_size : f->size, ext);
 		want += f->clone_size;
 		uint64_t min = min_size(f, o);
 		need += round_up(min < f->clone_size ? min : f->clone_size, ext);
@@ -540,7 +556,7 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 		f->clone_size = f->clone_size - round_up(give, ext);
 		if (f->clone_size < ext)
 			f->clone_size = ext;
-		say("'%s' will be %llu MiB on the clone (%llu MiB on the source)", f->lv,
+		say("'%s' will be %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
 		    (unsigned long long)(f->clone_size / mib), (unsigned long long)(f->size / mib));
 	}
 	return 0;
@@ -582,7 +598,7 @@ static int run_argv_free(const char *what, char **argv)
 static int make_filesystem(const struct source_fs *f, const char *dev, const struct opts *o)
 {
 	if (strcmp(f->fstype, "swap") == 0) {
-		char *argv[] = { "mkswap", "-L", (char *)(f->label[0] ? f->label : f->lv), (char *)dev, NULL };
+		char *argv[] = { "mkswap", "-L", (char *)(f->label[0] ? f->label : f->clone_lv), (char *)dev, NULL };
 		return run_cmd("making swap", argv);
 	}
 	if (strncmp(f->fstype, "ext", 3) != 0 || f->block_copy)
@@ -593,7 +609,7 @@ static int make_filesystem(const struct source_fs *f, const char *dev, const str
 	}
 	/* the source's parameters: block and inode size, inode ratio, features,
 	 * label, reserved blocks, default mount options (or ext4 with -T) */
-	struct extfs_mkfs_opts mo = { .device = dev, .size_bytes = f->clone_size, .convert_to_ext4 = o->convert };
+	struct extfs_mkfs_opts mo = { .device = dev, .size_bytes = f->clone_size, .convert_to_ext4 = converts(f) };
 	char **argv;
 	int rc = extfs_mkfs_argv(&f->params, &mo, &argv);
 	if (rc < 0) {
@@ -830,7 +846,7 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 	const char *root_lv = "";
 	for (size_t i = 0; i < src->nfs; i++)
 		if (strcmp(src->fs[i].mountpoint, "/") == 0)
-			root_lv = src->fs[i].lv;
+			root_lv = src->fs[i].clone_lv;
 	altinst_tag(root_tag, sizeof(root_tag), "rootlv", root_lv);
 	const char *tags[] = { "vgchange", "--addtag", running, "--addtag", src_tag, "--addtag", time_tag,
 			       "--addtag", root_tag, ALTINST_VG, NULL };
@@ -841,10 +857,10 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 		struct source_fs *f = &src->fs[i];
 		char size[32], dev[300];
 		snprintf(size, sizeof(size), "%llub", (unsigned long long)f->clone_size);
-		const char *lvc[] = { "lvcreate", "-y", "-W", "y", "-Z", "y", "-n", f->lv, "-L", size, ALTINST_VG, NULL };
+		const char *lvc[] = { "lvcreate", "-y", "-W", "y", "-Z", "y", "-n", f->clone_lv, "-L", size, ALTINST_VG, NULL };
 		if (lvm_cmd("creating a logical volume", lvc) < 0)
 			return -1;
-		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, f->lv);
+		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, f->clone_lv);
 		wait_for_node(dev);
 		if (make_filesystem(f, dev, o) < 0)
 			return -1;
@@ -857,7 +873,7 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct source_fs *f = &src->fs[i];
 		char dev[300], dst[600];
-		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, f->lv);
+		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, f->clone_lv);
 		if (strcmp(f->fstype, "swap") == 0)
 			continue;
 		if (!f->mountpoint[0]) {
@@ -899,8 +915,8 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 	fprintf(cf, "# altkit clone: LV mountpoint fstype source-fs-uuid (written by alt_disk_copy)\n");
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct source_fs *f = &src->fs[i];
-		fprintf(cf, "%s %s %s %s\n", f->lv, f->mountpoint[0] ? f->mountpoint : "-",
-			f->fstype[0] ? f->fstype : "-", f->uuid[0] ? f->uuid : "-");
+		fprintf(cf, "%s %s %s %s\n", f->clone_lv, f->mountpoint[0] ? f->mountpoint : "-",
+			f->clone_fstype[0] ? f->clone_fstype : "-", f->uuid[0] ? f->uuid : "-");
 	}
 	if (fclose(cf) != 0) {
 		errmsg_errno(-errno, "writing '%s'", conf);
@@ -1396,8 +1412,8 @@ static int choose_copy_paths(struct source *src, const struct exclude *ex, const
 			continue;
 		if (ex)
 			why_not = "an exclude list needs a file-level copy";
-		else if (o->convert)
-			why_not = "-T needs a file-level copy";
+		else if (converts(f))
+			why_not = "converting to ext4 needs a file-level copy";
 		else if (f->clone_size < f->size)
 			why_not = "the clone's LV is smaller than the source's";
 		else if (!read_only)
@@ -1407,6 +1423,140 @@ static int choose_copy_paths(struct source *src, const struct exclude *ex, const
 			return -1;
 		}
 		f->block_copy = !why_not && o->copy_mode != COPY_FILES;
+	}
+	return 0;
+}
+
+/* -i: the clone's LV names, sizes and types; the source LV of each line is
+ * found by its mount point (by name when it has none). */
+static int apply_layout(struct source *src, const char *file)
+{
+	struct layout l;
+	struct layout_error err = { 0, "" };
+	int rc = layout_load(file, &l, &err);
+	if (rc < 0) {
+		if (err.line || err.msg[0])
+			errmsg("-i '%s' line %u: %s", file, err.line, err.msg);
+		else
+			errmsg_errno(rc, "-i '%s'", file);
+		return -1;
+	}
+	for (size_t k = 0; k < l.n; k++) {
+		const struct layout_entry *e = &l.e[k];
+		struct source_fs *f = NULL;
+		for (size_t i = 0; i < src->nfs && !f; i++)
+			if (strcmp(e->mountpoint, "-") != 0 ? strcmp(src->fs[i].mountpoint, e->mountpoint) == 0
+							   : !src->fs[i].mountpoint[0] && strcmp(src->fs[i].lv, e->name) == 0)
+				f = &src->fs[i];
+		if (!f) {
+			errmsg("-i '%s' line %u: no source LV %s '%s'", file, e->line,
+			       strcmp(e->mountpoint, "-") ? "is mounted on" : "without a mount point is called",
+			       strcmp(e->mountpoint, "-") ? e->mountpoint : e->name);
+			layout_release(&l);
+			return -1;
+		}
+		int same = strcmp(e->fstype, f->fstype) == 0 || (!f->fstype[0] && strcmp(e->fstype, "raw") == 0);
+		int to_ext4 = strcmp(e->fstype, "ext4") == 0 && (!strcmp(f->fstype, "ext2") || !strcmp(f->fstype, "ext3"));
+		if (!same && !to_ext4) {
+			errmsg("-i '%s' line %u: fstype '%s': the source's '%s' is %s; it can stay that or become ext4 "
+			       "(from ext2/ext3)", file, e->line, e->fstype, f->mountpoint[0] ? f->mountpoint : f->lv,
+			       f->fstype[0] ? f->fstype : "raw");
+			layout_release(&l);
+			return -1;
+		}
+		snprintf(f->clone_lv, sizeof(f->clone_lv), "%s", e->name);
+		if (to_ext4)
+			snprintf(f->clone_fstype, sizeof(f->clone_fstype), "ext4");
+		if (e->size_kind == LAYOUT_BYTES)
+			f->layout_size = e->bytes;
+		else if (e->size_kind == LAYOUT_USED_PCT)
+			f->layout_size = f->used + f->used * e->pct / 100;
+	}
+	for (size_t i = 0; i < src->nfs; i++)
+		for (size_t j = i + 1; j < src->nfs; j++)
+			if (strcmp(src->fs[i].clone_lv, src->fs[j].clone_lv) == 0) {
+				errmsg("-i '%s': two LVs would be called '%s' on the clone", file, src->fs[i].clone_lv);
+				layout_release(&l);
+				return -1;
+			}
+	layout_release(&l);
+	return 0;
+}
+
+static void dump_layout(const struct source *src)
+{
+	printf("# altkit layout of %s (%s): name size fstype mountpoint\n"
+	       "# size: SIZE, used+N%% (used data plus N percent) or same\n", src->vg, src->uuid);
+	for (size_t i = 0; i < src->nfs; i++) {
+		const struct source_fs *f = &src->fs[i];
+		layout_write_entry(stdout, f->lv, f->size, f->fstype, f->mountpoint);
+	}
+}
+
+/* The VG to clone: --source-vg, or the one holding "/". 0 or an exit code. */
+static int find_source(const struct opts *o, struct source *src)
+{
+	int rc;
+	memset(src, 0, sizeof(*src));
+	if (o->source_vg) {
+		rc = lookup_vg(o->source_vg, src);
+	} else {
+		rc = find_root_vg(src);
+		if (rc == -ENOENT) {
+			errmsg("'/' is not on a logical volume: name the volume group to clone with --source-vg");
+			return EXIT_USAGE;
+		}
+		src->live = 1;
+		if (rc == 0)
+			rc = lookup_vg(src->vg, src);
+	}
+	if (rc < 0) {
+		errmsg("source volume group '%s': %s", o->source_vg ? o->source_vg : src->vg,
+		       rc == -ENOENT ? "not found" : rc == -EEXIST ? "the name is not unique: use its UUID" : lvm_last_error());
+		return EXIT_USAGE;
+	}
+	if (strcmp(src->vg, ALTINST_VG) == 0) {
+		errmsg("source volume group '%s': cannot clone a clone in progress", src->vg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Its LVs and where their filesystems are: mounted (live), or mounted by us
+ * read-only (offline, *offline set). 0 or an exit code. */
+static int open_source(struct source *src, int *offline)
+{
+	int rc;
+	*offline = 0;
+	if ((rc = scan_source(src)) < 0) {
+		errmsg("cannot list the logical volumes of '%s': %s", src->vg, lvm_last_error());
+		return EXIT_FAIL;
+	}
+	int has_root = 0;
+	for (size_t i = 0; i < src->nfs; i++)
+		has_root |= strcmp(src->fs[i].mountpoint, "/") == 0;
+	if (!has_root && !src->live) {
+		/* offline (from the recovery image): nothing of it is mounted */
+		for (size_t i = 0; i < src->nfs; i++)
+			if (src->fs[i].mountpoint[0]) {
+				errmsg("source volume group '%s': '%s' is mounted on %s but no root is: "
+				       "unmount it to clone offline", src->vg, src->fs[i].lv, src->fs[i].mountpoint);
+				return EXIT_USAGE;
+			}
+		say("'%s' is offline: its filesystems are mounted read-only under %s", src->vg, SRC_MNT);
+		*offline = 1;
+		if (mount_offline_source(src) < 0) {
+			unmount_offline_source(src);
+			return EXIT_FAIL;
+		}
+	}
+	for (size_t i = 0; i < src->nfs; i++)
+		has_root |= strcmp(src->fs[i].mountpoint, "/") == 0;
+	if (!has_root) {
+		errmsg("source volume group '%s': none of its filesystems is mounted as '/'", src->vg);
+		if (*offline)
+			unmount_offline_source(src);
+		return EXIT_USAGE;
 	}
 	return 0;
 }
@@ -1430,12 +1580,14 @@ static int split_disks(const char *arg, struct opts *o)
 
 int cmd_alt_disk_copy(int argc, char **argv)
 {
-	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE };
+	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE, OPT_DUMP_LAYOUT };
 	static const struct option longopts[] = {
 		{ "disks", required_argument, NULL, 'd' },
 		{ "phase", required_argument, NULL, 'P' },
 		{ "exclude", required_argument, NULL, 'e' },
 		{ "convert-ext4", no_argument, NULL, 'T' },
+		{ "layout", required_argument, NULL, 'i' },
+		{ "dump-layout", no_argument, NULL, OPT_DUMP_LAYOUT },
 		{ "script", required_argument, NULL, 's' },
 		{ "firstboot", required_argument, NULL, 'x' },
 		{ "resolv-conf", required_argument, NULL, 'R' },
@@ -1459,7 +1611,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 	o.esp_size = 256 << 20;
 	const char *phases = "all";
 	int c;
-	while ((c = getopt_long(argc, argv, "d:P:e:Ts:x:R:c:BrOgSVDh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:P:e:Ti:s:x:R:c:BrOgSVDh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (split_disks(optarg, &o) < 0)
@@ -1468,6 +1620,8 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		case 'P': phases = optarg; break;
 		case 'e': o.exclude_file = optarg; break;
 		case 'T': o.convert = 1; break;
+		case 'i': o.layout_file = optarg; break;
+		case OPT_DUMP_LAYOUT: o.dump_layout = 1; break;
 		case 's': o.script = optarg; break;
 		case 'x': o.firstboot = optarg; break;
 		case 'R': o.resolv = optarg; break;
@@ -1545,8 +1699,20 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		}
 	}
 
+	int rc;
+	if (o.dump_layout) {
+		static struct source src;
+		int offline;
+		if ((rc = find_source(&o, &src)) != 0 || (rc = open_source(&src, &offline)) != 0)
+			return rc;
+		qsort(src.fs, src.nfs, sizeof(src.fs[0]), by_mountpoint);
+		dump_layout(&src);
+		if (offline)
+			unmount_offline_source(&src);
+		return close_stdout();
+	}
 	struct altinst_state st;
-	int rc = altinst_read(ALTINST_VG, &st);
+	rc = altinst_read(ALTINST_VG, &st);
 	if (rc < 0) {
 		errmsg("cannot read the volume groups: %s", rc == -ENOENT ? "no 'lvm' program" : lvm_last_error());
 		return EXIT_FAIL;
@@ -1564,28 +1730,8 @@ int cmd_alt_disk_copy(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		static struct source src;
-		memset(&src, 0, sizeof(src));
-		if (o.source_vg) {
-			rc = lookup_vg(o.source_vg, &src);
-		} else {
-			rc = find_root_vg(&src);
-			if (rc == -ENOENT) {
-				errmsg("'/' is not on a logical volume: name the volume group to clone with --source-vg");
-				return EXIT_USAGE;
-			}
-			src.live = 1;
-			if (rc == 0)
-				rc = lookup_vg(src.vg, &src);
-		}
-		if (rc < 0) {
-			errmsg("source volume group '%s': %s", o.source_vg ? o.source_vg : src.vg,
-			       rc == -ENOENT ? "not found" : rc == -EEXIST ? "the name is not unique: use its UUID" : lvm_last_error());
-			return EXIT_USAGE;
-		}
-		if (strcmp(src.vg, ALTINST_VG) == 0) {
-			errmsg("source volume group '%s': cannot clone a clone in progress", src.vg);
-			return EXIT_USAGE;
-		}
+		if ((rc = find_source(&o, &src)) != 0)
+			return rc;
 		struct target_disk t[16];
 		for (size_t i = 0; i < o.ndisks; i++) {
 			struct target_refusal tr;
@@ -1599,46 +1745,27 @@ int cmd_alt_disk_copy(int argc, char **argv)
 				return EXIT_FAIL;
 			}
 		}
-		if ((rc = scan_source(&src)) < 0) {
-			errmsg("cannot list the logical volumes of '%s': %s", src.vg, lvm_last_error());
-			return EXIT_FAIL;
-		}
-		int has_root = 0, offline = 0;
-		for (size_t i = 0; i < src.nfs; i++)
-			has_root |= strcmp(src.fs[i].mountpoint, "/") == 0;
-		if (!has_root && !src.live) {
-			/* offline (from the recovery image): nothing of it is mounted */
+		int offline = 0;
+		if ((rc = open_source(&src, &offline)) != 0)
+			return rc;
+		if (o.layout_file && apply_layout(&src, o.layout_file) < 0)
+			{ status = EXIT_USAGE; goto release_source; }
+		if (o.convert)
 			for (size_t i = 0; i < src.nfs; i++)
-				if (src.fs[i].mountpoint[0]) {
-					errmsg("source volume group '%s': '%s' is mounted on %s but no root is: "
-					       "unmount it to clone offline", src.vg, src.fs[i].lv, src.fs[i].mountpoint);
-					return EXIT_USAGE;
-				}
-			say("cloning '%s' offline: its filesystems are mounted read-only under %s", src.vg, SRC_MNT);
-			offline = 1;
-			if (mount_offline_source(&src) < 0) {
-				unmount_offline_source(&src);
-				return EXIT_FAIL;
-			}
-		}
-		for (size_t i = 0; i < src.nfs; i++)
-			has_root |= strcmp(src.fs[i].mountpoint, "/") == 0;
-		if (!has_root) {
-			errmsg("source volume group '%s': none of its filesystems is mounted as '/' "
-			       "(offline cloning needs it mounted; see alt_disk_copy(8))", src.vg);
-			return EXIT_USAGE;
-		}
+				if (!strcmp(src.fs[i].fstype, "ext2") || !strcmp(src.fs[i].fstype, "ext3"))
+					snprintf(src.fs[i].clone_fstype, sizeof(src.fs[i].clone_fstype), "ext4");
 		for (size_t i = 0; i < src.nfs; i++) {
 			/* the kernel's device-mapper names are at most 127 bytes */
-			if (strlen(ALTINST_VG) + 1 + strlen(src.fs[i].lv) > 127) {
-				errmsg("LV '%s': the name is too long for '%s-%s'; rename it on the source (lvrename) first",
-				       src.fs[i].lv, ALTINST_VG, src.fs[i].lv);
-				return EXIT_USAGE;
+			if (strlen(ALTINST_VG) + 1 + strlen(src.fs[i].clone_lv) > 127) {
+				errmsg("LV '%s': '%s-%s' is too long for a device-mapper name (127 bytes at most); "
+				       "give it a shorter name on the clone with -i (see --dump-layout)",
+				       src.fs[i].clone_lv, ALTINST_VG, src.fs[i].clone_lv);
+				{ status = EXIT_USAGE; goto release_source; }
 			}
 		}
 		qsort(src.fs, src.nfs, sizeof(src.fs[0]), by_mountpoint);
 		if (plan_sizes(&src, t, o.ndisks, &o) < 0)
-			return EXIT_FAIL;
+			{ status = EXIT_FAIL; goto release_source; }
 		int snapshots = 0;
 		/* before the snapshots, so that the clone has its own /alt_inst */
 		mkdir(ALTINST_MNT, 0755);
@@ -1648,20 +1775,25 @@ int cmd_alt_disk_copy(int argc, char **argv)
 				say("--no-snapshot: copying the live tree");
 			else if ((snapshots = take_snapshots(&src)) < 0) {
 				remove_snapshots(&src);
-				return EXIT_FAIL;
+				{ status = EXIT_FAIL; goto release_source; }
 			}
 		}
 		if (choose_copy_paths(&src, ex, &o, offline || snapshots > 0) < 0) {
 			if (snapshots > 0)
 				remove_snapshots(&src);
-			return EXIT_USAGE;
+			{ status = EXIT_USAGE; goto release_source; }
 		}
 		say("phase 1: cloning '%s' (%s) to %zu disk%s", src.vg, src.uuid, o.ndisks, o.ndisks > 1 ? "s" : "");
 		rc = phase1(&src, t, o.ndisks, ex, &o);
-		if (offline)
-			unmount_offline_source(&src);
 		if (snapshots > 0)
 			remove_snapshots(&src);
+release_source:
+		if (offline)
+			unmount_offline_source(&src);
+		if (status != EXIT_OK) {
+			exclude_free(ex);
+			return status;
+		}
 		if (rc < 0) {
 			errmsg("phase 1 failed; the clone is incomplete: remove it with "
 			       "'alt_rootvg_op -X altinst_rootvg' (or 'lvm vgremove -f altinst_rootvg')");
