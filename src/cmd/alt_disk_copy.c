@@ -458,7 +458,10 @@ static int take_snapshots(struct source *src)
 		snprintf(origin, sizeof(origin), "%s/%s", src->vg, f->lv);
 		snprintf(size, sizeof(size), "%llub", (unsigned long long)cow[i]);
 		/* lvcreate suspends the origin with its filesystem frozen: the
-		 * snapshot holds a consistent filesystem */
+		 * snapshot holds a consistent filesystem. It carries the origin's
+		 * filesystem UUID: if we die now, altkit-init removes it at the next
+		 * boot before anything is activated, so that fstab's UUID= can never
+		 * mount it in the origin's place. */
 		const char *args[] = { "lvcreate", "-y", "-s", "-n", name, "-L", size, origin, NULL };
 		if (lvm_cmd("taking a snapshot", args) < 0)
 			return -1;
@@ -1796,7 +1799,7 @@ release_source:
 		}
 		if (rc < 0) {
 			errmsg("phase 1 failed; the clone is incomplete: remove it with "
-			       "'alt_rootvg_op -X altinst_rootvg' (or 'lvm vgremove -f altinst_rootvg')");
+			       "'alt_rootvg_op -X altinst_rootvg'");
 			exclude_free(ex);
 			return EXIT_FAIL;
 		}

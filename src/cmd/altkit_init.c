@@ -305,6 +305,28 @@ static void say_rename(const struct vgroles_step *st, void *arg)
 	fflush(stdout);
 }
 
+/* A snapshot alt_disk_copy takes is temporary; one still here was left by an
+ * interrupted run. It has its origin's filesystem UUID, so it goes before
+ * activation: fstab's UUID= must find the origin only. */
+static void remove_stale_snapshots(const char *uuid)
+{
+	char select[160];
+	struct lvm_lv *lvs;
+	size_t n;
+	snprintf(select, sizeof(select), "vg_uuid=%s && lv_name=~^altkit_snap_", uuid);
+	if (lvm_lvs(select, &lvs, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char name[300];
+		snprintf(name, sizeof(name), "%s/%s", lvs[i].vg_name, lvs[i].name);
+		const char *args[] = { "lvremove", "-y", name, NULL };
+		if (lvm_run(args) == 0)
+			printf("altkit-init: removed '%s', a snapshot left by an interrupted alt_disk_copy\n", name);
+	}
+	fflush(stdout);
+	free(lvs);
+}
+
 /* System mode: boot the root LV of the VG whose UUID is on the command line.
  * Returns only on failure, with the reason in why. */
 static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
@@ -337,6 +359,7 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 		return;
 	}
 	snprintf(vgname, sizeof(vgname), "%s", ROOTVG);
+	remove_stale_snapshots(uuid);
 
 	const char *activate[] = { "vgchange", "-ay", "--select", select, NULL };
 	if (lvm_run(activate) < 0) {
