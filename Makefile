@@ -34,11 +34,15 @@ efi: kernel initramfs
 iso: efi
 	@scripts/build-iso
 
+# The test system (GPT + rootvg) that the alt_disk_copy tests clone; made in a guest.
+testsys: initramfs kernel
+	@scripts/build-testsys
+
 # Boot the recovery image in QEMU with two blank 2 GiB disks and an optical drive.
 run: all
 	@scripts/run-demo
 
-test: all
+test: all testsys
 	@scripts/run-tests
 
 bench: all
@@ -47,4 +51,4 @@ bench: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps sysroot altkit host kernel initramfs efi iso run test bench clean
+.PHONY: all deps sysroot altkit host kernel initramfs efi iso testsys run test bench clean
