@@ -80,6 +80,22 @@ static int neg_errno(void)
 	return errno ? -errno : -EIO;
 }
 
+/* The mount id the old way (kernels without statx STATX_MNT_ID, before 5.8),
+ * for directories and files, which mounts can cover; 0 when unknown. */
+static uint64_t handle_mount_id(int dirfd, const char *name, int flags)
+{
+	union {
+		struct file_handle fh;
+		char space[sizeof(struct file_handle) + 128];
+	} h;
+	int id = -1;
+	h.fh.handle_bytes = 128;
+	if (name_to_handle_at(dirfd, name, &h.fh, &id, flags & AT_EMPTY_PATH) < 0 &&
+	    errno != EOVERFLOW)
+		return 0;
+	return id >= 0 ? (uint64_t)id + 1 : 0;  /* + 1: never 0 when known */
+}
+
 int fs_statat(int dirfd, const char *name, int flags, struct fs_stat *st)
 {
 	if (atomic_load_explicit(&have_statx, memory_order_relaxed)) {
@@ -102,6 +118,8 @@ int fs_statat(int dirfd, const char *name, int flags, struct fs_stat *st)
 			st->mnt_id = (sx.mask & AK_STATX_MNT_ID) ? sx.mnt_id : 0;
 			st->mount_root = (sx.attributes_mask & AK_STATX_ATTR_MOUNT_ROOT) &&
 					 (sx.attributes & AK_STATX_ATTR_MOUNT_ROOT);
+			if (!st->mnt_id && (S_ISDIR(st->mode) || S_ISREG(st->mode)))
+				st->mnt_id = handle_mount_id(dirfd, name, flags);
 			return 0;
 		}
 		if (errno != ENOSYS)
@@ -122,7 +140,7 @@ int fs_statat(int dirfd, const char *name, int flags, struct fs_stat *st)
 	st->blocks = (uint64_t)s.st_blocks;
 	st->atime = s.st_atim;
 	st->mtime = s.st_mtim;
-	st->mnt_id = 0;
+	st->mnt_id = S_ISDIR(s.st_mode) || S_ISREG(s.st_mode) ? handle_mount_id(dirfd, name, flags) : 0;
 	st->mount_root = false;
 	return 0;
 }
