@@ -153,7 +153,7 @@ enum {
 
 struct extfs_copy_opts {
 	unsigned flags;                 /* EXTFS_COPY_* */
-	/* Called from the copying thread after each chunk (every few MiB). */
+	/* Called in the calling thread after each chunk written (every 4 MiB). */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *arg;
 	/* When it becomes non-zero the copy stops with -ECANCELED (a signal
