@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -491,6 +492,11 @@ static int copy_rw(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
 	return 0;
 }
 
+/* Data of [off, off+len): copy_file_range (in the kernel, no copy through
+ * user space; a clone where the filesystem can) when SRC and DST share a
+ * filesystem; else sendfile (in the kernel too, across filesystems); else
+ * read and write. An error of either kernel copy, or an early end, is
+ * retried with read and write, which tell a read error from a write error. */
 static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
 		      uint64_t len, int *side, struct wbehind *wb)
 {
@@ -509,10 +515,31 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 			continue;
 		if (n == -EXDEV || n == -ENOSYS || n == -EOPNOTSUPP)
 			atomic_store(&ct->cfr_off, 1);
-		/* 0 (the end, or a filesystem that cannot say) or an error:
-		 * read and write the rest, which tells an end from a read error
-		 * from a write error. */
+		else
+			return len ? copy_rw(ct, w, sfd, dfd, in, len, side, wb) : 0;
 		break;
+	}
+	if (len && !atomic_load_explicit(&ct->sendfile_off, memory_order_relaxed) &&
+	    lseek(dfd, out, SEEK_SET) == out) {
+		off_t pos = (off_t)in;
+		while (len > 0) {
+			size_t want = len < CFR_CHUNK ? (size_t)len : CFR_CHUNK;
+			ssize_t n = sendfile(dfd, sfd, &pos, want);
+			if (n > 0) {
+				len -= (uint64_t)n;
+				out += n;
+				atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n,
+							  memory_order_relaxed);
+				write_behind(wb, out, false);
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+				atomic_store(&ct->sendfile_off, 1);
+			break;
+		}
+		in = pos;
 	}
 	return len ? copy_rw(ct, w, sfd, dfd, in, len, side, wb) : 0;
 }

@@ -116,6 +116,7 @@ struct ct {
 
 	atomic_int fatal;       /* a negative error once the copy has to stop */
 	atomic_int cfr_off;     /* copy_file_range does not work between SRC and DST */
+	atomic_int sendfile_off; /* nor sendfile */
 	int noatime;            /* O_NOATIME, or 0 */
 	uid_t euid;
 	gid_t egid;
