@@ -32,6 +32,7 @@
 #include "layout.h"
 #include "lvm.h"
 #include "mounts.h"
+#include "readall.h"
 #include "run.h"
 #include "size.h"
 #include "targetdisk.h"
@@ -974,17 +975,11 @@ static int remove_in_clone(const char *relpath)
 	return rc;
 }
 
+/* the clone's small text files: an unreadable one reads as empty */
 static char *read_all(int fd)
 {
-	size_t len = 0, cap = 8192;
-	char *buf = xmalloc(cap);
-	for (ssize_t n; (n = read(fd, buf + len, cap - len - 1)) > 0;) {
-		len += (size_t)n;
-		if (cap - len < 2)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	return buf;
+	char *text = read_all_fd(fd, NULL);
+	return text ? text : xstrdup("");
 }
 
 /* Replace a file of the clone with CONTENT (temporary file + rename). */

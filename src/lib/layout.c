@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "layout.h"
+#include "readall.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -115,15 +116,12 @@ int layout_load(const char *file, struct layout *l, struct layout_error *err)
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	size_t len = 0, cap = 4096;
-	char *buf = xmalloc(cap);
-	for (ssize_t n; (n = read(fd, buf + len, cap - len - 1)) > 0;) {
-		len += (size_t)n;
-		if (cap - len < 2)
-			buf = xrealloc(buf, cap *= 2);
-	}
+	size_t len;
+	char *buf = read_all_fd(fd, &len);
+	int e = errno;
 	close(fd);
-	buf[len] = '\0';
+	if (!buf)
+		return -e;
 	err->line = 0;
 	int rc = strlen(buf) != len ? fail(err, 0, "holds a NUL byte%s", "") : layout_parse(buf, l, err);
 	free(buf);
