@@ -102,7 +102,7 @@ static unsigned long devices_fingerprint(void)
  * wait until the set of disks has been quiet for a moment, or max_s passed. */
 static void settle_devices(double max_s)
 {
-	const double quiet_s = 0.5;
+	const double quiet_s = 0.3;
 	double start = now(), last_change = start;
 	unsigned long fp = devices_fingerprint();
 	while (now() - start < max_s && now() - last_change < quiet_s) {
