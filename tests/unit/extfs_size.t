@@ -63,7 +63,7 @@ case_() {
 	run "$ALTKIT" extfs min-size $conv src.img
 	is "$rc:$err" "0:" "$what: min-size exits 0"
 	min=$out
-	ok "$([ "$min" -lt $(stat -c %s src.img) ]; echo $?)" "$what: the minimum ($min) is below the source's size"
+	ok "$([ "$min" -lt "$(stat -c %s src.img)" ]; echo $?)" "$what: the minimum ($min) is below the source's size"
 	make src.img dst.img "$min" $conv
 	ok $? "$what: mkfs-args for the minimum, made"
 	fits src.img dst.img
