@@ -26,8 +26,10 @@ bad "var same ext4 /nowhere" "^alt_disk_copy: -i '/run/t/bad' line 2: no source 
 bad "var same ext2 /var" "^alt_disk_copy: -i '/run/t/bad' line 2: fstype 'ext2': the source's '/var' is ext4"
 bad "root2 same ext3 /" "line 2: mountpoint '/' is listed twice"
 is "$(lvm vgs --noheadings -o vg_name | tr -d ' ')" rootvg "no refusal made a VG"
-out=$(alt_disk_copy -d vdb -i /run/t/layout -B 2>&1); st=$?
-is "$st" 0 "alt_disk_copy -i LAYOUT" || echo "$out" | sed 's/^/#   /'
+alt_disk_copy -d vdb -i /run/t/layout -B -V -D >/run/t/v.out 2>/run/t/v.err; st=$?
+is "$st" 0 "alt_disk_copy -i LAYOUT -V -D" || sed 's/^/#   /' /run/t/v.err
+t "-V lists the files copied (./etc/hostname)" grep -qx './etc/hostname' /run/t/v.out
+t "-D traces each command with its arguments" grep -q '^+ lvm lvcreate -y -W y -Z y -n homelv -L 67108864b altinst_rootvg$' /run/t/v.err
 is "$(lvm lvs --noheadings -o lv_name altinst_rootvg | tr -d ' ' | sort | tr '\n' ' ')" "homelv root swap var " "the clone's LVs are named as the layout says"
 root_mb=$(lvm lvs --noheadings --units m --nosuffix -o lv_size altinst_rootvg/root | tr -d ' ')
 t "root is sized to its data (used+100%: $root_mb MiB, source 256 MiB)" test "${root_mb%.*}" -lt 256
