@@ -25,7 +25,8 @@ cd "$T" || exit 1
 mkdir a b
 mnt() { mount "$@" && mnts+=("${!#}"); }
 umnt() { umount "$1" && mnts=("${mnts[@]/$1/}"); }
-loop() { local l; l=$(losetup -f --show "$@") && loops+=("$l") && echo "$l"; }
+# loop VAR ARGS...: attach a loop device, its name in VAR (and detached on exit)
+loop() { local l; l=$(losetup -f --show "${@:2}") && loops+=("$l") && printf -v "$1" %s "$l"; }
 
 # The tree: small and big files, holes, hard links, symlinks, a device, a
 # FIFO, xattrs and an ACL, deep directories.
@@ -94,7 +95,7 @@ ok "$([ "$alloc" -le $((used + (2 << 20))) ]; echo $?)" \
 # To a loop device full of stale data, with O_DIRECT: what the free blocks
 # held does not matter.
 rm -f blk.img && head -c 160M /dev/zero | tr '\0' '\252' >blk.img
-blk=$(loop --direct-io=on blk.img)
+loop blk --direct-io=on blk.img
 run "$ALTKIT" extfs copy-used --direct src.img "$blk"
 is "$rc:$err" "0:" "--direct to a block device full of stale data"
 run e2fsck -fn "$blk"
@@ -114,7 +115,7 @@ same_files src.img "$blk" "--new-uuid"
 
 # The target device is too small: refused, nothing written.
 rm -f small.img && truncate -s 64M small.img
-small=$(loop small.img)
+loop small small.img
 run "$ALTKIT" extfs copy-used src.img "$small"
 is "$rc:$err" "1:extfs: '$small' is too small: 'src.img' needs 134217728 bytes (128 MiB)" \
    "a smaller device is refused"
