@@ -83,7 +83,7 @@ mkdir small
 ct_mount -t tmpfs -o size=1m tmpfs small
 run "$ALTKIT" copytree src small/d
 is "$rc" 1 "ENOSPC on DST: exit 1"
-like "$(printf '%s\n' "$err" | head -n 1)" "^copytree: cannot write 'small/d/(big|sub/f[0-9]+)': No space left on device$" \
+like "$(printf '%s\n' "$err" | head -n 1)" "^copytree: cannot write 'small/d/[^']+': No space left on device$" \
    "ENOSPC on DST: the message names the file (the first to hit it: the workers run in parallel)"
 like "$(printf '%s\n' "$err" | sed -n '2,$p')" "^copytree: stopped after [0-9]+ files?, .*: 'small/d' is incomplete$" \
    "ENOSPC on DST: the copy stops at once, says so, and no cascade of errors follows"
