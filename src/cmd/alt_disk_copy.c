@@ -66,6 +66,7 @@ static const char usage_text[] =
 	"  -S, --no-size-check     do not refuse disks smaller than the used data\n"
 	"      --source-vg VG      clone VG (name or UUID) instead of the running root's\n"
 	"      --no-snapshot       copy the live tree even if snapshots would fit\n"
+	"      --grow              larger disks: grow the filesystems' LVs to fill them\n"
 	"      --esp-size SIZE     the ESP on the first disk (default 256M)\n"
 	"      --copy-mode MODE    auto (default), files or blocks: blocks copies an ext\n"
 	"                          filesystem through its used-block bitmap, where no\n"
@@ -103,7 +104,7 @@ struct opts {
 	const char *exclude_file, *script, *firstboot, *resolv, *console, *source_vg, *layout_file;
 	int dump_layout;
 	int convert, no_bootlist, reboot, reset_identity, skip_checks, no_size_check;
-	int no_snapshot, verbose, debug;
+	int no_snapshot, verbose, debug, grow;
 	uint64_t esp_size;
 	enum { COPY_AUTO, COPY_FILES, COPY_BLOCKS } copy_mode;
 };
@@ -521,6 +522,25 @@ static uint64_t min_size(struct source_fs *f, const struct opts *o)
 	return f->used + f->used / 7 + 16 * mib;
 }
 
+/* --grow: the room left on the disks goes to the copied filesystems, in
+ * proportion to their sizes (swap and LVs not copied keep theirs). */
+static void grow_to_fill(struct source *src, uint64_t spare, uint64_t ext)
+{
+	uint64_t base = 0;
+	for (size_t i = 0; i < src->nfs; i++)
+		if (src->fs[i].mountpoint[0] && strcmp(src->fs[i].fstype, "swap") != 0)
+			base += src->fs[i].clone_size;
+	for (size_t i = 0; i < src->nfs && base; i++) {
+		struct source_fs *f = &src->fs[i];
+		if (!f->mountpoint[0] || strcmp(f->fstype, "swap") == 0)
+			continue;
+		uint64_t more = (uint64_t)((double)spare * (double)f->clone_size / (double)base) / ext * ext;
+		f->clone_size += more;
+		say("'%s' grows to %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
+		    (unsigned long long)(f->clone_size >> 20), (unsigned long long)(f->size >> 20));
+	}
+}
+
 /* Sizes of the clone's LVs: the source's when they fit, else shrunk towards
  * the used data. Returns 0, or -1 after saying why the disks are too small. */
 static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt, const struct opts *o)
@@ -540,8 +560,11 @@ static int plan_sizes(struct source *src, const struct target_disk *t, size_t nt
 		uint64_t min = min_size(f, o);
 		need += round_up(min < f->clone_size ? min : f->clone_size, ext);
 	}
-	if (want <= capacity)
+	if (want <= capacity) {
+		if (o->grow)
+			grow_to_fill(src, capacity - want, ext);
 		return 0;
+	}
 	if (need > capacity && !o->no_size_check) {
 		errmsg("'%s': too small: the used data needs at least %llu MiB, the disks hold %llu MiB",
 		       t[0].name, (unsigned long long)(need / mib), (unsigned long long)(capacity / mib));
@@ -1578,7 +1601,7 @@ static int split_disks(const char *arg, struct opts *o)
 
 int cmd_alt_disk_copy(int argc, char **argv)
 {
-	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE, OPT_DUMP_LAYOUT };
+	enum { OPT_SOURCE_VG = 256, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE, OPT_DUMP_LAYOUT, OPT_GROW };
 	static const struct option longopts[] = {
 		{ "disks", required_argument, NULL, 'd' },
 		{ "phase", required_argument, NULL, 'P' },
@@ -1599,6 +1622,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'D' },
 		{ "source-vg", required_argument, NULL, OPT_SOURCE_VG },
 		{ "no-snapshot", no_argument, NULL, OPT_NO_SNAPSHOT },
+		{ "grow", no_argument, NULL, OPT_GROW },
 		{ "esp-size", required_argument, NULL, OPT_ESP_SIZE },
 		{ "copy-mode", required_argument, NULL, OPT_COPY_MODE },
 		{ "help", no_argument, NULL, 'h' },
@@ -1633,6 +1657,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 		case 'D': o.debug = 1; break;
 		case OPT_SOURCE_VG: o.source_vg = optarg; break;
 		case OPT_NO_SNAPSHOT: o.no_snapshot = 1; break;
+		case OPT_GROW: o.grow = 1; break;
 		case OPT_ESP_SIZE:
 			if (parse_size(optarg, &o.esp_size) < 0 || o.esp_size < (32 << 20)) {
 				errmsg("--esp-size '%s': expected a size of at least 32M", optarg);
