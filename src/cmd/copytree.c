@@ -41,6 +41,7 @@ static const char usage_text[] =
 #include <unistd.h>
 
 #include "altkit.h"
+#include "exclude_cli.h"
 #include "copytree.h"
 #include "exclude.h"
 #include "pathquote.h"
@@ -381,26 +382,9 @@ int cmd_copytree(int argc, char **argv)
 	r.src = argv[optind];
 	r.dst = argv[optind + 1];
 
-	struct exclude *ex = NULL;
-	if (exclude_file) {
-		struct exclude_error ee;
-		ex = exclude_new();
-		int rc = exclude_load(ex, exclude_file, &ee);
-		if (rc < 0) {
-			char *fq = path_quote(exclude_file);
-			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
-				char *pq = text_quote(ee.pattern);
-				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
-				       ee.reason);
-				free(pq);
-			} else {
-				errmsg_errno(rc, "cannot read exclude list '%s'", fq);
-			}
-			free(fq);
-			exclude_free(ex);
-			return EXIT_USAGE;
-		}
-	}
+	struct exclude *ex;
+	if (load_exclude_list(exclude_file, &ex) < 0)
+		return EXIT_USAGE;
 
 	pthread_mutex_init(&r.out_lock, NULL);
 	pthread_cond_init(&r.done_cond, NULL);

@@ -27,6 +27,7 @@ static const char usage_text[] =
 #include <string.h>
 
 #include "altkit.h"
+#include "exclude_cli.h"
 #include "exclude.h"
 #include "pathquote.h"
 #include "treediff.h"
@@ -123,26 +124,9 @@ int cmd_treediff(int argc, char **argv)
 	r.top[0] = argv[optind];
 	r.top[1] = argv[optind + 1];
 
-	struct exclude *ex = NULL;
-	if (exclude_file) {
-		struct exclude_error ee;
-		ex = exclude_new();
-		int rc = exclude_load(ex, exclude_file, &ee);
-		if (rc < 0) {
-			char *fq = path_quote(exclude_file);
-			if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL) {
-				char *pq = text_quote(ee.pattern);
-				errmsg("'%s' line %u: invalid pattern '%s': %s", fq, ee.line, pq,
-				       ee.reason);
-				free(pq);
-			} else {
-				errmsg_errno(rc, "cannot read exclude list '%s'", fq);
-			}
-			free(fq);
-			exclude_free(ex);
-			return EXIT_USAGE;
-		}
-	}
+	struct exclude *ex;
+	if (load_exclude_list(exclude_file, &ex) < 0)
+		return EXIT_USAGE;
 	struct treediff_opts o = {
 		.a = r.top[0], .b = r.top[1], .exclude = ex, .flags = flags,
 		.diff = on_diff, .error = on_error, .arg = &r,
