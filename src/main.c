@@ -10,11 +10,10 @@
 struct command {
 	const char *name;       /* as the user types it: '-' where the C name has '_' */
 	int (*fn)(int argc, char **argv);
-	int internal;           /* a tool of altkit's own rather than an AIX/IBM i command */
 	const char *help;
 };
 
-#define X(cname, internal, help) { #cname, cmd_##cname, internal, help },
+#define X(cname, internal, help) { #cname, cmd_##cname, help },
 static const struct command commands[] = { ALTKIT_COMMANDS(X) };
 #undef X
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
