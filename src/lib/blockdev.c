@@ -118,6 +118,8 @@ int blockdev_probe(struct blockdev *bd)
 			snprintf(bd->pttype, sizeof(bd->pttype), "%s", v);
 		if (!blkid_probe_lookup_value(pr, "PART_ENTRY_TYPE", &v, NULL))
 			snprintf(bd->part_type, sizeof(bd->part_type), "%s", v);
+		if (!blkid_probe_lookup_value(pr, "PART_ENTRY_UUID", &v, NULL))
+			snprintf(bd->part_uuid, sizeof(bd->part_uuid), "%s", v);
 	}
 	blkid_free_probe(pr);
 	return 0;
@@ -147,6 +149,10 @@ int blockdev_list(struct blockdev **list, size_t *n, int probe)
 				snprintf(path, sizeof(path), "%s/removable", dir);
 				bd->removable = read_u64(path) != 0;
 				bd->optical = strncmp(disks[i], "sr", 2) == 0;
+				snprintf(path, sizeof(path), "%s/queue/logical_block_size", dir);
+				bd->block_size = (unsigned)read_u64(path);
+				if (bd->block_size == 0)
+					bd->block_size = 512;
 			} else {
 				char pdir[1100];
 				snprintf(bd->name, sizeof(bd->name), "%s", parts[j - 1]);
@@ -155,6 +161,9 @@ int blockdev_list(struct blockdev **list, size_t *n, int probe)
 				fill_common(bd, pdir);
 				snprintf(path, sizeof(path), "%s/partition", pdir);
 				bd->partno = (int)read_u64(path);
+				snprintf(path, sizeof(path), "%s/start", pdir);
+				bd->part_start = read_u64(path);
+				bd->part_sectors = bd->size / 512;
 			}
 			/* An empty optical drive has size 0: nothing to probe. */
 			if (probe && bd->size > 0)

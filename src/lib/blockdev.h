@@ -19,6 +19,11 @@ struct blockdev {
 	char uuid[64];
 	char pttype[16];        /* "gpt", "dos" on whole disks */
 	char part_type[40];     /* GPT partition type GUID on partitions */
+	char part_uuid[40];     /* GPT partition GUID (PARTUUID) on partitions */
+	/* partitions: start and size in 512-byte units (sysfs); disks: the
+	 * logical block size that EFI device paths count in */
+	uint64_t part_start, part_sectors;
+	unsigned block_size;
 };
 
 /* Disks (not loop/ram/zram/dm) and their partitions, disks first then each

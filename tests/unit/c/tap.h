@@ -15,7 +15,7 @@ static int ok(int cond, const char *name)
 	return cond;
 }
 
-static int is_str(const char *got, const char *want, const char *name)
+static __attribute__((unused)) int is_str(const char *got, const char *want, const char *name)
 {
 	int same = (got == want) || (got && want && strcmp(got, want) == 0);
 	if (!ok(same, name))
@@ -23,7 +23,7 @@ static int is_str(const char *got, const char *want, const char *name)
 	return same;
 }
 
-static int is_int(long long got, long long want, const char *name)
+static __attribute__((unused)) int is_int(long long got, long long want, const char *name)
 {
 	if (!ok(got == want, name))
 		printf("# got:      %lld\n# expected: %lld\n", got, want);

@@ -1,0 +1,208 @@
+/* bootlist: show and set the firmware boot list (UEFI, through efivarfs).
+ *
+ * As on AIX: -m normal is the list the machine boots from, -m service the
+ * one it boots from once (BootNext), -m prevboot what it booted this time.
+ * Each disk gets one Boot#### load option that starts the EFI-stub kernel on
+ * its ESP with the command line naming its VG (altkit.vg=UUID).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "altkit.h"
+#include "bootdisk.h"
+#include "bootlist.h"
+#include "efivars.h"
+
+static const char usage_text[] =
+	"Usage: bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]\n"
+	"Show and set the firmware (UEFI) boot list.\n"
+	"\n"
+	"  -m normal    the boot order (BootOrder): DISK... go first\n"
+	"  -m service   boot one DISK once, at the next start (BootNext)\n"
+	"  -m both      both of the above\n"
+	"  -m prevboot  show what the firmware booted this time (BootCurrent)\n"
+	"  -o           print the list: disk, Boot####, volume group, description\n"
+	"  -i           take altkit's entries out of the list (BootOrder for normal,\n"
+	"               BootNext for service); the Boot#### entries are kept\n"
+	"  -f FILE      also write the list to FILE\n"
+	"  -h, --help\n"
+	"\n"
+	"A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition holding\n"
+	"EFI/altkit/vmlinuz.efi and initramfs.img, and a volume group. Its entry\n"
+	"boots the kernel with EFI/altkit/cmdline, or with initrd= and altkit.vg=.\n"
+	"The list is changed completely or not at all.\n";
+
+struct mode {
+	const char *name;
+	int bits;
+};
+static const struct mode modes[] = {
+	{ "normal", BOOTLIST_NORMAL },
+	{ "service", BOOTLIST_SERVICE },
+	{ "both", BOOTLIST_NORMAL | BOOTLIST_SERVICE },
+	{ "prevboot", 0 },
+};
+
+static void print_lines(FILE *out, const char *var)
+{
+	uint16_t *nums;
+	size_t n;
+	if (bootlist_read(var, &nums, &n) < 0) {
+		fprintf(out, "(%s cannot be read)\n", var);
+		return;
+	}
+	struct bootlist_line *lines = calloc(n + 1, sizeof(*lines));
+	bootlist_describe(nums, n, lines);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-8s Boot%04X  %-16s %s\n", lines[i].disk, lines[i].num, lines[i].vg_name,
+			lines[i].description);
+	if (n == 0)
+		fprintf(out, "(%s is empty)\n", var);
+	free(lines);
+	free(nums);
+}
+
+static void print_list(FILE *out, int bits)
+{
+	if (bits == 0)
+		print_lines(out, "BootCurrent");
+	else if (bits == BOOTLIST_NORMAL)
+		print_lines(out, "BootOrder");
+	else if (bits == BOOTLIST_SERVICE)
+		print_lines(out, "BootNext");
+	else {
+		fputs("normal:\n", out);
+		print_lines(out, "BootOrder");
+		fputs("service:\n", out);
+		print_lines(out, "BootNext");
+	}
+}
+
+/* Every disk checked and its entry built before any variable is written. */
+static int build_entries(char **names, size_t n, struct efiboot_entry *entries)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct bootdisk d;
+		char why[512], esp_cmdline[1024], cmdline[1024];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				errmsg("'%s' is named twice; the boot list was not changed", names[i]);
+				return -1;
+			}
+		if (bootdisk_resolve(names[i], &d, why, sizeof(why)) < 0 ||
+		    bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, sizeof(why)) < 0 ||
+		    bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), why, sizeof(why)) < 0) {
+			errmsg("'%s': %s; the boot list was not changed", names[i], why);
+			for (size_t j = 0; j < i; j++)
+				efiboot_entry_free(&entries[j]);
+			return -1;
+		}
+		bootlist_entry_for(&d, cmdline, &entries[i]);
+	}
+	return 0;
+}
+
+static int write_file(const char *path, int bits)
+{
+	FILE *f = fopen(path, "we");
+	if (!f) {
+		errmsg_errno(-errno, "-f '%s'", path);
+		return -1;
+	}
+	print_list(f, bits);
+	if (fclose(f) != 0) {
+		errmsg_errno(-errno, "-f '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_bootlist(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct mode *mode = NULL;
+	const char *file = NULL;
+	int c, show = 0, invalidate = 0;
+	while ((c = getopt_long(argc, argv, "m:oif:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			mode = NULL;
+			for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+				if (strcmp(optarg, modes[i].name) == 0)
+					mode = &modes[i];
+			if (!mode) {
+				errmsg("-m '%s': expected normal, service, both or prevboot", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o': show = 1; break;
+		case 'i': invalidate = 1; break;
+		case 'f': file = optarg; break;
+		case 'h':
+			print_usage(stdout, usage_text);
+			return close_stdout();
+		default:
+			print_usage(stderr, usage_text);
+			return EXIT_USAGE;
+		}
+	}
+	char **disks = argv + optind;
+	size_t ndisks = (size_t)(argc - optind);
+	if (!mode) {
+		errmsg("-m normal|service|both|prevboot is required");
+		return EXIT_USAGE;
+	}
+	if (mode->bits == 0 && (ndisks || invalidate)) {
+		errmsg("-m prevboot only shows what was booted; it takes no disks and no -i");
+		return EXIT_USAGE;
+	}
+	if (invalidate && ndisks) {
+		errmsg("-i takes altkit's entries out of the list; it takes no disks");
+		return EXIT_USAGE;
+	}
+	if ((mode->bits & BOOTLIST_SERVICE) && ndisks > 1) {
+		errmsg("-m %s: the firmware boots one disk once (BootNext); name one", mode->name);
+		return EXIT_USAGE;
+	}
+	int rc = efivars_available();
+	if (rc < 0) {
+		errmsg("no EFI variables at '%s' (%s): this machine did not start through UEFI firmware, "
+		       "or efivarfs is not mounted", efivars_dir(), strerror(-rc));
+		return EXIT_FAIL;
+	}
+
+	char why[512];
+	if (ndisks) {
+		struct efiboot_entry *entries = calloc(ndisks, sizeof(*entries));
+		uint16_t *nums = calloc(ndisks, sizeof(*nums));
+		if (!entries || !nums || build_entries(disks, ndisks, entries) < 0) {
+			free(entries);
+			free(nums);
+			return EXIT_FAIL;
+		}
+		rc = bootlist_set(entries, ndisks, mode->bits, nums, why, sizeof(why));
+		for (size_t i = 0; i < ndisks; i++)
+			efiboot_entry_free(&entries[i]);
+		free(entries);
+		free(nums);
+		if (rc < 0) {
+			errmsg("%s; the boot list was not changed", why);
+			return EXIT_FAIL;
+		}
+	} else if (invalidate && bootlist_invalidate(mode->bits, why, sizeof(why)) < 0) {
+		errmsg("%s; the boot list was not changed", why);
+		return EXIT_FAIL;
+	}
+	if (show || (!ndisks && !invalidate))
+		print_list(stdout, mode->bits);
+	if (file && write_file(file, mode->bits) < 0)
+		return EXIT_FAIL;
+	return close_stdout();
+}

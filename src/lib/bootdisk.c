@@ -1,0 +1,265 @@
+/* Disks altkit can boot: their ESP (from sysfs and libblkid), their VG (from
+ * LVM) and the boot files on the ESP. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "blockdev.h"
+#include "bootdisk.h"
+#include "cmdline.h"
+#include "gpt.h"
+#include "lvm.h"
+#include "mounts.h"
+#include "readall.h"
+
+static void why_set(char *why, size_t len, const char *fmt, const char *a, const char *b)
+{
+	snprintf(why, len, fmt, a, b);
+}
+
+/* The VG on the disk's partitions (the first one found). */
+static void fill_vg(struct bootdisk *d, const struct blockdev *list, size_t n)
+{
+	struct lvm_pv *pvs;
+	size_t npv;
+	d->vg_name[0] = d->vg_uuid[0] = '\0';
+	if (lvm_pvs(NULL, &pvs, &npv) < 0)
+		return;
+	for (size_t p = 0; p < npv && !d->vg_uuid[0]; p++) {
+		const char *pv = strncmp(pvs[p].name, "/dev/", 5) == 0 ? pvs[p].name + 5 : pvs[p].name;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(list[i].name, pv) == 0 && strcmp(list[i].parent, d->disk) == 0 &&
+			    pvs[p].vg_uuid[0]) {
+				snprintf(d->vg_name, sizeof(d->vg_name), "%s", pvs[p].vg_name);
+				snprintf(d->vg_uuid, sizeof(d->vg_uuid), "%s", pvs[p].vg_uuid);
+			}
+	}
+	free(pvs);
+}
+
+/* Fill d from the disk at list[di]: its first ESP. -ENOENT without one. */
+static int fill_esp(struct bootdisk *d, const struct blockdev *list, size_t n, size_t di)
+{
+	const struct blockdev *disk = &list[di];
+	snprintf(d->disk, sizeof(d->disk), "%s", disk->name);
+	for (size_t i = 0; i < n; i++) {
+		const struct blockdev *p = &list[i];
+		if (strcmp(p->parent, disk->name) != 0 || strcasecmp(p->part_type, GPT_TYPE_ESP) != 0)
+			continue;
+		unsigned bs = disk->block_size ? disk->block_size : 512;
+		snprintf(d->esp, sizeof(d->esp), "/dev/%s", p->name);
+		d->partno = (unsigned)p->partno;
+		d->start = p->part_start * 512 / bs;
+		d->size = p->part_sectors * 512 / bs;
+		snprintf(d->part_uuid, sizeof(d->part_uuid), "%s", p->part_uuid);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen)
+{
+	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
+	struct blockdev *list;
+	size_t n, di = (size_t)-1;
+	memset(d, 0, sizeof(*d));
+	if (!*name || strchr(name, '/')) {
+		why_set(why, whylen, "is not a disk name (expected e.g. vdb or /dev/vdb)", "", "");
+		return -1;
+	}
+	blockdev_list(&list, &n, 1);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			di = i;
+	int rc = -1;
+	if (di == (size_t)-1)
+		why_set(why, whylen, "no such disk", "", "");
+	else if (list[di].parent[0])
+		why_set(why, whylen, "is a partition of '%s'; name the whole disk", list[di].parent, "");
+	else if (list[di].optical)
+		why_set(why, whylen, "is an optical drive", "", "");
+	else if (strcmp(list[di].pttype, "gpt") != 0)
+		why_set(why, whylen, "has no GPT partition table%s%s", list[di].pttype[0] ? " (it has " : "",
+			list[di].pttype[0] ? "another)" : "");
+	else if (fill_esp(d, list, n, di) < 0)
+		why_set(why, whylen, "has no EFI system partition", "", "");
+	else if (!d->part_uuid[0])
+		why_set(why, whylen, "its EFI system partition has no partition GUID", "", "");
+	else {
+		fill_vg(d, list, n);
+		if (!d->vg_uuid[0])
+			why_set(why, whylen, "holds no volume group (nothing altkit can boot)", "", "");
+		else
+			rc = 0;
+	}
+	free(list);
+	return rc;
+}
+
+int bootdisk_by_part_uuid(const char *part_uuid, struct bootdisk *d)
+{
+	struct blockdev *list;
+	size_t n;
+	int rc = -ENOENT;
+	memset(d, 0, sizeof(*d));
+	blockdev_list(&list, &n, 1);
+	for (size_t i = 0; i < n && rc < 0; i++) {
+		if (!list[i].parent[0] || strcasecmp(list[i].part_uuid, part_uuid) != 0)
+			continue;
+		for (size_t di = 0; di < n && rc < 0; di++)
+			if (strcmp(list[di].name, list[i].parent) == 0 && fill_esp(d, list, n, di) == 0 &&
+			    strcasecmp(d->part_uuid, part_uuid) == 0) {
+				fill_vg(d, list, n);
+				rc = 0;
+			}
+	}
+	free(list);
+	return rc;
+}
+
+size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max)
+{
+	struct blockdev *list;
+	size_t n, found = 0;
+	blockdev_list(&list, &n, 1);
+	for (size_t di = 0; di < n && found < max; di++) {
+		struct bootdisk d = { 0 };
+		if (list[di].parent[0] || list[di].optical || fill_esp(&d, list, n, di) < 0)
+			continue;
+		fill_vg(&d, list, n);
+		if (strcmp(d.vg_uuid, vg_uuid) == 0)
+			out[found++] = d;
+	}
+	free(list);
+	return found;
+}
+
+/* A file under the ESP's EFI/altkit, opened without following symlinks. */
+static int open_boot_file(int espfd, const char *name)
+{
+	int efi = openat(espfd, "EFI", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (efi < 0)
+		return -errno;
+	int dir = openat(efi, "altkit", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int e = errno;
+	close(efi);
+	if (dir < 0)
+		return -e;
+	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	close(dir);
+	return fd < 0 ? -e : fd;
+}
+
+static int check_esp_files(int espfd, char *cmdline, size_t len, char *why, size_t whylen)
+{
+	static const char *const need[] = { "vmlinuz.efi", "initramfs.img", NULL };
+	for (int i = 0; need[i]; i++) {
+		int fd = open_boot_file(espfd, need[i]);
+		if (fd < 0) {
+			why_set(why, whylen, "its EFI system partition has no EFI/altkit/%s", need[i], "");
+			return -1;
+		}
+		close(fd);
+	}
+	cmdline[0] = '\0';
+	int fd = open_boot_file(espfd, "cmdline");
+	if (fd >= 0) {
+		size_t n;
+		char *text = read_all_fd(fd, &n);
+		close(fd);
+		if (text) {
+			text[strcspn(text, "\n")] = '\0';
+			snprintf(cmdline, len, "%s", text);
+			free(text);
+		}
+	}
+	return 0;
+}
+
+int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char *why, size_t whylen)
+{
+	struct stat st;
+	struct mount_table mt;
+	char dir[300] = "";
+	if (stat(d->esp, &st) < 0) {
+		why_set(why, whylen, "cannot find its EFI system partition '%s'", d->esp, "");
+		return -1;
+	}
+	if (mounts_read(&mt) == 0) {
+		const struct mount_entry *m = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
+		if (m)
+			snprintf(dir, sizeof(dir), "%s", m->target);
+		mounts_release(&mt);
+	}
+	int mounted_here = 0;
+	if (!dir[0]) {
+		snprintf(dir, sizeof(dir), "/run/altkit-esp.XXXXXX");
+		if (!mkdtemp(dir)) {
+			snprintf(dir, sizeof(dir), "/tmp/altkit-esp.XXXXXX");
+			if (!mkdtemp(dir)) {
+				why_set(why, whylen, "cannot make a directory to mount '%s' on", d->esp, "");
+				return -1;
+			}
+		}
+		if (mount(d->esp, dir, "vfat", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+			int e = errno;
+			rmdir(dir);
+			snprintf(why, whylen, "cannot mount its EFI system partition '%s': %s", d->esp, strerror(e));
+			return -1;
+		}
+		mounted_here = 1;
+	}
+	int rc = -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		snprintf(why, whylen, "cannot open '%s': %s", dir, strerror(errno));
+	else {
+		rc = check_esp_files(fd, cmdline, len, why, whylen);
+		close(fd);
+	}
+	if (mounted_here) {
+		umount(dir);
+		rmdir(dir);
+	}
+	return rc;
+}
+
+int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *out, size_t len,
+		     char *why, size_t whylen)
+{
+	struct cmdline cl;
+	if (esp_cmdline && *esp_cmdline) {
+		cmdline_parse(esp_cmdline, &cl);
+		const char *vg = cmdline_get(&cl, "altkit.vg");
+		int rc = 0;
+		if (!vg || !*vg) {
+			why_set(why, whylen, "its EFI/altkit/cmdline has no altkit.vg=", "", "");
+			rc = -1;
+		} else if (strcmp(vg, d->vg_uuid) != 0) {
+			snprintf(why, whylen, "its EFI/altkit/cmdline boots volume group %s, but the disk holds %s",
+				 vg, d->vg_uuid);
+			rc = -1;
+		} else {
+			snprintf(out, len, "%s", esp_cmdline);
+		}
+		cmdline_release(&cl);
+		return rc;
+	}
+	int n = snprintf(out, len, "initrd=%s altkit.vg=%s", BOOTDISK_INITRD, d->vg_uuid);
+	/* the console the running system uses: a serial console keeps working */
+	if (cmdline_read("/proc/cmdline", &cl) == 0) {
+		for (size_t i = 0; i < cl.n && n > 0 && (size_t)n < len; i++)
+			if (strcmp(cl.keys[i], "console") == 0 && cl.values[i])
+				n += snprintf(out + n, len - (size_t)n, " console=%s", cl.values[i]);
+		cmdline_release(&cl);
+	}
+	return 0;
+}

@@ -1,0 +1,45 @@
+#ifndef ALTKIT_BOOTDISK_H
+#define ALTKIT_BOOTDISK_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* A disk altkit can boot: a whole disk with a GPT, an EFI system partition
+ * and a volume group. What a Boot#### entry needs to point at it. */
+
+#define BOOTDISK_DIR "EFI\\altkit"              /* on the ESP, as the firmware spells it */
+#define BOOTDISK_KERNEL "\\EFI\\altkit\\vmlinuz.efi"
+#define BOOTDISK_INITRD "\\EFI\\altkit\\initramfs.img"
+
+struct bootdisk {
+	char disk[32];          /* "vdb" */
+	char esp[48];           /* "/dev/vdb1" */
+	unsigned partno;
+	uint64_t start, size;   /* the ESP, in the disk's logical blocks */
+	char part_uuid[40];     /* the ESP's partition GUID */
+	char vg_name[128];      /* "" when the disk holds no PV */
+	char vg_uuid[40];
+};
+
+/* "vdb" or "/dev/vdb" -> *d. -1 with the reason in why ("is a partition,
+ * not a whole disk", "has no EFI system partition", ...). Reads only. */
+int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen);
+
+/* The disk whose partition has the GUID (case-insensitive text); -ENOENT. */
+int bootdisk_by_part_uuid(const char *part_uuid, struct bootdisk *d);
+
+/* The disks holding PVs of the VG with this UUID and an ESP, at most max;
+ * returns how many. */
+size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max);
+
+/* The boot files on the disk's ESP (mounted read-only for the moment, or
+ * read where it is mounted): the kernel and initrd must be there; *cmdline
+ * gets the ESP's EFI/altkit/cmdline ("" when there is none). -1 with the
+ * reason in why. */
+int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char *why, size_t whylen);
+
+/* The kernel command line to boot the disk: the ESP's cmdline with its
+ * altkit.vg= checked against the disk's VG, or, without one, initrd= and
+ * altkit.vg= plus the console= words of the running kernel. -1 with why. */
+int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *out, size_t len,
+		     char *why, size_t whylen);
+#endif

@@ -1,0 +1,426 @@
+/* The firmware boot list through efivarfs, changed all or nothing: each
+ * variable is saved before it is written and put back if a later write fails. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "blockdev.h"
+#include "bootlist.h"
+#include "cmdline.h"
+#include "efivars.h"
+#include "lvm.h"
+#include "xalloc.h"
+
+static int contains(const uint16_t *v, size_t n, uint16_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+size_t bootorder_put_first(const uint16_t *order, size_t n, const uint16_t *first, size_t nfirst,
+			   uint16_t *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nfirst; i++)
+		if (!contains(out, k, first[i]))
+			out[k++] = first[i];
+	size_t head = k;
+	for (size_t i = 0; i < n; i++)
+		if (!contains(out, head, order[i]))
+			out[k++] = order[i];
+	return k;
+}
+
+size_t bootorder_without(const uint16_t *order, size_t n, const uint16_t *drop, size_t ndrop,
+			 uint16_t *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!contains(drop, ndrop, order[i]))
+			out[k++] = order[i];
+	return k;
+}
+
+int bootlist_entry_vg(const struct efiboot_entry *e, char *uuid, size_t len)
+{
+	if (!e->cmdline)
+		return 0;
+	struct cmdline cl;
+	cmdline_parse(e->cmdline, &cl);
+	const char *vg = cmdline_get(&cl, "altkit.vg");
+	int found = vg && *vg;
+	if (found)
+		snprintf(uuid, len, "%s", vg);
+	cmdline_release(&cl);
+	return found;
+}
+
+int bootlist_is_altkit(const struct efiboot_entry *e)
+{
+	char uuid[64];
+	return (e->file_path && strcasecmp(e->file_path, BOOTDISK_KERNEL) == 0) ||
+	       bootlist_entry_vg(e, uuid, sizeof(uuid));
+}
+
+void bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e)
+{
+	char desc[96];
+	memset(e, 0, sizeof(*e));
+	snprintf(desc, sizeof(desc), "altkit %s", d->disk);
+	e->attributes = EFIBOOT_LOAD_OPTION_ACTIVE;
+	e->description = xstrdup(desc);
+	e->has_hd = 1;
+	e->part_num = d->partno;
+	e->part_start = d->start;
+	e->part_size = d->size;
+	efiboot_guid_parse(d->part_uuid, e->part_guid);
+	e->file_path = xstrdup(BOOTDISK_KERNEL);
+	e->cmdline = xstrdup(cmdline);
+}
+
+static void boot_name(char *buf, uint16_t num)
+{
+	snprintf(buf, 16, "Boot%04X", num);
+}
+
+int bootlist_load(uint16_t num, struct efiboot_entry *e)
+{
+	char name[16];
+	uint8_t *data;
+	size_t len;
+	boot_name(name, num);
+	int rc = efivar_get(name, &data, &len, NULL);
+	if (rc < 0)
+		return rc;
+	rc = efiboot_decode(data, len, e);
+	free(data);
+	return rc;
+}
+
+/* The saved state of the variables a change touches, to put back on failure. */
+struct undo {
+	struct saved {
+		char name[16];
+		int existed;
+		uint8_t *data;
+		size_t len;
+		uint32_t attr;
+	} v[64];
+	size_t n;
+};
+
+static void undo_save(struct undo *u, const char *name)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (strcmp(u->v[i].name, name) == 0)
+			return;         /* the first state is the one to restore */
+	if (u->n == sizeof(u->v) / sizeof(u->v[0]))
+		return;
+	struct saved *s = &u->v[u->n++];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->existed = efivar_get(name, &s->data, &s->len, &s->attr) == 0;
+}
+
+static void undo_run(struct undo *u)
+{
+	while (u->n > 0) {
+		struct saved *s = &u->v[--u->n];
+		if (s->existed)
+			efivar_set(s->name, s->data, s->len, s->attr);
+		else
+			efivar_del(s->name);
+		free(s->data);
+	}
+}
+
+static void undo_forget(struct undo *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i].data);
+	u->n = 0;
+}
+
+static int write_var(struct undo *u, const char *name, const uint8_t *data, size_t len,
+		     char *why, size_t whylen)
+{
+	undo_save(u, name);
+	int rc = efivar_set(name, data, len, EFIVAR_NV_BS_RT);
+	if (rc < 0)
+		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
+	return rc;
+}
+
+static int write_u16s(struct undo *u, const char *name, const uint16_t *v, size_t n,
+		      char *why, size_t whylen)
+{
+	undo_save(u, name);
+	int rc = efivar_set_u16s(name, v, n);
+	if (rc < 0)
+		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
+	return rc;
+}
+
+static int delete_var(struct undo *u, const char *name, char *why, size_t whylen)
+{
+	undo_save(u, name);
+	int rc = efivar_del(name);
+	if (rc < 0 && rc != -ENOENT) {
+		snprintf(why, whylen, "cannot remove the EFI variable %s: %s", name, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+static int read_order(uint16_t **order, size_t *n, char *why, size_t whylen)
+{
+	int rc = efivar_get_u16s("BootOrder", order, n);
+	if (rc == -ENOENT) {
+		*order = xcalloc(1, sizeof(**order));
+		*n = 0;
+		return 0;
+	}
+	if (rc < 0)
+		snprintf(why, whylen, "cannot read BootOrder: %s", strerror(-rc));
+	return rc;
+}
+
+/* The Boot#### of the same partition and file as E, or -1. */
+static int find_same_entry(const struct efiboot_entry *e, const uint16_t *nums, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct efiboot_entry old;
+		if (bootlist_load(nums[i], &old) < 0)
+			continue;
+		int same = old.has_hd && memcmp(old.part_guid, e->part_guid, 16) == 0 && old.file_path &&
+			   strcasecmp(old.file_path, e->file_path) == 0;
+		efiboot_entry_free(&old);
+		if (same)
+			return nums[i];
+	}
+	return -1;
+}
+
+static int free_number(const uint16_t *existing, size_t n, const uint16_t *taken, size_t ntaken)
+{
+	for (int num = 0; num <= 0xffff; num++)
+		if (!contains(existing, n, (uint16_t)num) && !contains(taken, ntaken, (uint16_t)num))
+			return num;
+	return -1;
+}
+
+/* Write E as Boot####, reusing a matching entry's number; unchanged bytes are
+ * not rewritten (NVRAM has a limited number of writes). */
+static int put_entry(struct undo *u, const struct efiboot_entry *e, const uint16_t *existing, size_t nex,
+		     const uint16_t *taken, size_t ntaken, uint16_t *num, char *why, size_t whylen)
+{
+	uint8_t *buf, *old = NULL;
+	size_t len, oldlen = 0;
+	int rc = efiboot_encode(e, &buf, &len);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot build the load option for '%s': %s", e->description, strerror(-rc));
+		return rc;
+	}
+	int n = find_same_entry(e, existing, nex);
+	if (n < 0 && (n = free_number(existing, nex, taken, ntaken)) < 0) {
+		free(buf);
+		snprintf(why, whylen, "no free Boot#### number is left");
+		return -ENOSPC;
+	}
+	*num = (uint16_t)n;
+	char name[16];
+	boot_name(name, *num);
+	if (efivar_get(name, &old, &oldlen, NULL) == 0 && oldlen == len && memcmp(old, buf, len) == 0)
+		rc = 0;
+	else
+		rc = write_var(u, name, buf, len, why, whylen);
+	free(old);
+	free(buf);
+	return rc;
+}
+
+int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
+		 char *why, size_t whylen)
+{
+	struct undo u = { .n = 0 };
+	uint16_t *existing = NULL, *order = NULL, *neworder = NULL;
+	size_t nex = 0, norder = 0;
+	int rc = efivar_boot_numbers(&existing, &nex);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = put_entry(&u, &entries[i], existing, nex, nums, i, &nums[i], why, whylen);
+	if (rc == 0 && (modes & BOOTLIST_NORMAL) && (rc = read_order(&order, &norder, why, whylen)) == 0) {
+		neworder = xcalloc(norder + n + 1, sizeof(*neworder));
+		size_t k = bootorder_put_first(order, norder, nums, n, neworder);
+		if (k != norder || memcmp(order, neworder, k * sizeof(*order)) != 0)
+			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+	}
+	if (rc == 0 && (modes & BOOTLIST_SERVICE) && n > 0)
+		rc = write_u16s(&u, "BootNext", nums, 1, why, whylen);
+	if (rc < 0)
+		undo_run(&u);
+	else
+		undo_forget(&u);
+	free(existing);
+	free(order);
+	free(neworder);
+	return rc < 0 ? -1 : 0;
+}
+
+int bootlist_invalidate(int modes, char *why, size_t whylen)
+{
+	struct undo u = { .n = 0 };
+	int rc = 0;
+	if (modes & BOOTLIST_NORMAL) {
+		uint16_t *order, *drop, *neworder;
+		size_t n, ndrop = 0;
+		if (read_order(&order, &n, why, whylen) < 0)
+			return -1;
+		drop = xcalloc(n + 1, sizeof(*drop));
+		neworder = xcalloc(n + 1, sizeof(*neworder));
+		for (size_t i = 0; i < n; i++) {
+			struct efiboot_entry e;
+			if (bootlist_load(order[i], &e) == 0) {
+				if (bootlist_is_altkit(&e))
+					drop[ndrop++] = order[i];
+				efiboot_entry_free(&e);
+			}
+		}
+		size_t k = bootorder_without(order, n, drop, ndrop, neworder);
+		if (k != n)
+			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+		free(order);
+		free(drop);
+		free(neworder);
+	}
+	if (rc == 0 && (modes & BOOTLIST_SERVICE)) {
+		uint16_t *next;
+		size_t n;
+		if (efivar_get_u16s("BootNext", &next, &n) == 0) {
+			struct efiboot_entry e;
+			if (n == 1 && bootlist_load(next[0], &e) == 0) {
+				if (bootlist_is_altkit(&e))
+					rc = delete_var(&u, "BootNext", why, whylen);
+				efiboot_entry_free(&e);
+			}
+			free(next);
+		}
+	}
+	if (rc < 0)
+		undo_run(&u);
+	else
+		undo_forget(&u);
+	return rc < 0 ? -1 : 0;
+}
+
+int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t whylen)
+{
+	struct undo u = { .n = 0 };
+	uint16_t *nums, *drop, *order = NULL, *neworder = NULL, *next = NULL;
+	size_t n, ndrop = 0, norder = 0, nnext = 0;
+	*removed = 0;
+	int rc = efivar_boot_numbers(&nums, &n);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
+		return -1;
+	}
+	drop = xcalloc(n + 1, sizeof(*drop));
+	for (size_t i = 0; i < n; i++) {
+		struct efiboot_entry e;
+		char uuid[64];
+		if (bootlist_load(nums[i], &e) < 0)
+			continue;
+		if (bootlist_entry_vg(&e, uuid, sizeof(uuid)) && strcmp(uuid, vg_uuid) == 0)
+			drop[ndrop++] = nums[i];
+		efiboot_entry_free(&e);
+	}
+	rc = ndrop ? read_order(&order, &norder, why, whylen) : 0;
+	if (rc == 0 && ndrop) {
+		neworder = xcalloc(norder + 1, sizeof(*neworder));
+		size_t k = bootorder_without(order, norder, drop, ndrop, neworder);
+		if (k != norder)
+			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+		if (rc == 0 && efivar_get_u16s("BootNext", &next, &nnext) == 0 && nnext == 1 &&
+		    contains(drop, ndrop, next[0]))
+			rc = delete_var(&u, "BootNext", why, whylen);
+		for (size_t i = 0; i < ndrop && rc == 0; i++) {
+			char name[16];
+			boot_name(name, drop[i]);
+			rc = delete_var(&u, name, why, whylen);
+		}
+	}
+	if (rc < 0)
+		undo_run(&u);
+	else {
+		undo_forget(&u);
+		*removed = ndrop;
+	}
+	free(nums);
+	free(drop);
+	free(order);
+	free(neworder);
+	free(next);
+	return rc < 0 ? -1 : 0;
+}
+
+int bootlist_read(const char *var, uint16_t **nums, size_t *n)
+{
+	int rc = efivar_get_u16s(var, nums, n);
+	if (rc == -ENOENT) {
+		*nums = xcalloc(1, sizeof(**nums));
+		*n = 0;
+		return 0;
+	}
+	return rc;
+}
+
+void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out)
+{
+	struct blockdev *disks = NULL;
+	size_t ndisks = 0, nvgs = 0;
+	struct lvm_vg *vgs = NULL;
+	int looked_up = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct bootlist_line *l = &out[i];
+		struct efiboot_entry e;
+		memset(l, 0, sizeof(*l));
+		l->num = nums[i];
+		snprintf(l->disk, sizeof(l->disk), "-");
+		snprintf(l->vg_name, sizeof(l->vg_name), "-");
+		if (bootlist_load(nums[i], &e) < 0) {
+			snprintf(l->description, sizeof(l->description), "(missing or unreadable)");
+			continue;
+		}
+		l->readable = 1;
+		l->altkit = bootlist_is_altkit(&e);
+		snprintf(l->description, sizeof(l->description), "%s", e.description ? e.description : "");
+		if (!looked_up) {
+			blockdev_list(&disks, &ndisks, 1);
+			if (lvm_vgs(NULL, &vgs, &nvgs) < 0)
+				nvgs = 0;
+			looked_up = 1;
+		}
+		if (e.has_hd) {
+			char guid[EFIBOOT_GUID_TEXT_LEN + 1];
+			efiboot_guid_format(e.part_guid, guid);
+			for (size_t d = 0; d < ndisks; d++)
+				if (disks[d].parent[0] && strcasecmp(disks[d].part_uuid, guid) == 0)
+					snprintf(l->disk, sizeof(l->disk), "%s", disks[d].parent);
+		}
+		if (bootlist_entry_vg(&e, l->vg_uuid, sizeof(l->vg_uuid))) {
+			snprintf(l->vg_name, sizeof(l->vg_name), "?");
+			for (size_t v = 0; v < nvgs; v++)
+				if (strcmp(vgs[v].uuid, l->vg_uuid) == 0)
+					snprintf(l->vg_name, sizeof(l->vg_name), "%s", vgs[v].name);
+		}
+		efiboot_entry_free(&e);
+	}
+	free(disks);
+	free(vgs);
+}
