@@ -71,12 +71,17 @@ step "installing the boot files on the ESP"
 mkdir -p $m/boot/efi/EFI/altkit
 cp "$PAYLOAD/bzImage" $m/boot/efi/EFI/altkit/vmlinuz.efi
 cp "$PAYLOAD/initramfs.img" $m/boot/efi/EFI/altkit/initramfs.img
-
 vg_uuid=$(lvm vgs --noheadings -o vg_uuid rootvg | tr -d ' ')
+# what the boot entry starts the kernel with (bootlist reads it); the serial
+# console and the quiet boot are for the tests' logs
+printf 'initrd=\\EFI\\altkit\\initramfs.img altkit.vg=%s root=/dev/rootvg/root console=ttyS0 panic=-1 no_timer_check quiet\n' \
+	"$vg_uuid" >$m/boot/efi/EFI/altkit/cmdline
+esp_partuuid=$(blkid -s PARTUUID -o value ${disk}1 2>/dev/null || blkid ${disk}1 | sed -n 's/.* PARTUUID="\([^"]*\)".*/\1/p')
 {
 	echo "VG_UUID=$vg_uuid"
 	echo "HOME_UUID=$home_uuid"
 	echo "ESP_UUID=$esp_uuid"
+	echo "ESP_PARTUUID=$esp_partuuid"
 } >"$OUT/testsys.env"
 sync
 umount $m/boot/efi $m/home $m/var $m

@@ -25,8 +25,12 @@
 #include "altinst.h"
 #include "altkit.h"
 #include "blockdev.h"
+#include "bootdisk.h"
+#include "bootlist.h"
+#include "cmdline.h"
 #include "copytree.h"
 #include "exclude.h"
+#include "efivars.h"
 #include "extfs.h"
 #include "gpt.h"
 #include "layout.h"
@@ -1293,6 +1297,57 @@ static int copy_file(const char *from, const char *to)
 #define ESP_DIR "EFI/altkit"
 static const char *const boot_files[] = { "vmlinuz.efi", "initramfs.img", NULL };
 
+/* The console= words of the running kernel, for a clone of a source whose
+ * ESP has no cmdline: a serial console keeps working on the clone. */
+static char *running_console_words(void)
+{
+	struct cmdline cl;
+	char buf[512] = "";
+	size_t n = 0;
+	if (cmdline_read("/proc/cmdline", &cl) < 0)
+		return NULL;
+	for (size_t i = 0; i < cl.n && n < sizeof(buf); i++)
+		if (strcmp(cl.keys[i], "console") == 0 && cl.values[i])
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%sconsole=%s", n ? " " : "", cl.values[i]);
+	cmdline_release(&cl);
+	return xstrdup(buf);
+}
+
+/* Phase 3's boot list: the clone's disk first in BootOrder. 1 when set, 0
+ * when this machine has no EFI variables (said), -1 on failure (said). */
+static int set_boot_list(const struct altinst_state *st, const char *cmdline, const struct opts *o)
+{
+	char why[512], disk[32] = "";
+	uint16_t num;
+	if (efivars_available() < 0) {
+		say("no EFI variables here (not started through UEFI): the boot list was not changed; "
+		    "the clone boots with 'altkit.vg=%s'", st->uuid);
+		return 0;
+	}
+	if (bootlist_boot_vg(st->uuid, cmdline, !o->skip_checks, &num, disk, sizeof(disk), why, sizeof(why)) < 0) {
+		errmsg("the boot list: %s%s%s (-g skips the checks, -B leaves the list alone); "
+		       "run phase 3 again", disk[0] ? disk : "", disk[0] ? ": " : "", why);
+		return -1;
+	}
+	say("the boot list now starts with %s (Boot%04X)", disk, num);
+	return 1;
+}
+
+/* -r: the system's own reboot, so that its shutdown runs (busybox init,
+ * systemd, sysvinit all take this argv). */
+static int reboot_now(void)
+{
+	say("rebooting");
+	sync();
+	char *argv[] = { "reboot", NULL };
+	int rc = run_status(argv, RUN_NULL_IN);
+	if (rc != 0) {
+		errmsg("'reboot' failed (status %d); reboot by hand to start the clone", rc);
+		return -1;
+	}
+	return 0;
+}
+
 static int phase3(const struct altinst_state *st, const struct opts *o)
 {
 	char running[64], done[64];
@@ -1390,16 +1445,37 @@ static int phase3(const struct altinst_state *st, const struct opts *o)
 			}
 		}
 	}
+	/* the clone boots with the source's kernel parameters, naming its own VG */
+	char cmdline[1024] = "";
 	if (rc == 0) {
-		char cmdline[512];
-		int len = snprintf(cmdline, sizeof(cmdline), "initrd=\\EFI\\altkit\\initramfs.img altkit.vg=%s root=/dev/rootvg/%s%s%s\n",
-				   st->uuid, st->root_lv, o->console ? " console=" : "", o->console ? o->console : "");
+		char *src_cmdline = NULL;
+		snprintf(from, sizeof(from), "%s/%s/cmdline", src_dir, ESP_DIR);
+		int sfd = src_dir[0] ? open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (sfd >= 0) {
+			src_cmdline = read_all_fd(sfd, NULL);
+			close(sfd);
+		} else {
+			src_cmdline = running_console_words();
+		}
+		if (src_cmdline)
+			src_cmdline[strcspn(src_cmdline, "\n")] = '\0';
+		if (bootdisk_clone_cmdline(src_cmdline, st->uuid, st->root_lv, o->console, cmdline,
+					   sizeof(cmdline) - 1) < 0) {
+			errmsg("the clone's kernel command line is too long");
+			rc = -1;
+		}
+		free(src_cmdline);
+	}
+	if (rc == 0) {
+		size_t len = strlen(cmdline);
+		cmdline[len++] = '\n';
 		snprintf(path, sizeof(path), "%s/%s/cmdline", esp_mnt, ESP_DIR);
 		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, cmdline, (size_t)len) != len || fsync(fd) < 0) {
+		if (fd < 0 || write(fd, cmdline, len) != (ssize_t)len || fsync(fd) < 0) {
 			errmsg_errno(-errno, "writing '%s'", path);
 			rc = -1;
 		}
+		cmdline[len - 1] = '\0';
 		if (fd >= 0)
 			close(fd);
 	}
@@ -1410,11 +1486,15 @@ static int phase3(const struct altinst_state *st, const struct opts *o)
 		return -1;
 	if (sleep_clone() < 0)
 		return -1;
+	/* the boot list before the phase counts as done: a failure here leaves
+	 * phase 3 to be run again */
+	int listed = 0;
+	if (!o->no_bootlist && (listed = set_boot_list(st, cmdline, o)) < 0)
+		return -1;
 	if (set_tag(done, running) < 0)
 		return -1;
-	if (!o->no_bootlist)
-		say("the boot list was not changed: bootlist is not available yet (boot the clone with "
-		    "'altkit.vg=%s')", st->uuid);
+	if (o->reboot && listed)
+		return reboot_now();
 	if (o->reboot)
 		say("not rebooting: the boot list was not changed");
 	return 0;

@@ -263,3 +263,30 @@ int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *ou
 	}
 	return 0;
 }
+
+int bootdisk_clone_cmdline(const char *src, const char *vg_uuid, const char *root_lv,
+			   const char *console, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "initrd=%s altkit.vg=%s root=/dev/rootvg/%s", BOOTDISK_INITRD,
+				    vg_uuid, root_lv);
+	struct cmdline cl;
+	if (src && cmdline_parse(src, &cl) == 0) {
+		static const char *const ours[] = { "initrd", "altkit.vg", "root", "BOOT_IMAGE", NULL };
+		for (size_t i = 0; i < cl.n && n < len; i++) {
+			int skip = console && strcmp(cl.keys[i], "console") == 0;
+			for (int k = 0; ours[k]; k++)
+				skip |= strcmp(cl.keys[i], ours[k]) == 0;
+			if (skip)
+				continue;
+			/* a value with blanks was quoted on the source's line */
+			const char *v = cl.values[i];
+			int quote = v && strpbrk(v, " \t");
+			n += (size_t)snprintf(out + n, len - n, " %s%s%s%s%s", cl.keys[i], v ? "=" : "",
+					      quote ? "\"" : "", v ? v : "", quote ? "\"" : "");
+		}
+		cmdline_release(&cl);
+	}
+	if (console && *console && n < len)
+		n += (size_t)snprintf(out + n, len - n, " console=%s", console);
+	return n < len ? 0 : -ENOSPC;
+}

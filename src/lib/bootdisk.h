@@ -42,4 +42,11 @@ int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char 
  * altkit.vg= plus the console= words of the running kernel. -1 with why. */
 int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *out, size_t len,
 		     char *why, size_t whylen);
+
+/* Pure: the command line of a clone: initrd=, altkit.vg=VG_UUID and
+ * root=/dev/rootvg/ROOT_LV, then the source's other words (SRC: its ESP's
+ * cmdline, or NULL), with console= replaced by CONSOLE when given.
+ * -ENOSPC when it does not fit. */
+int bootdisk_clone_cmdline(const char *src, const char *vg_uuid, const char *root_lv,
+			   const char *console, char *out, size_t len);
 #endif

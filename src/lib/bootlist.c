@@ -424,3 +424,40 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 	free(disks);
 	free(vgs);
 }
+
+/* Does the entry read back from Boot#### say what E said? */
+static int reads_back(uint16_t num, const struct efiboot_entry *e)
+{
+	struct efiboot_entry back;
+	if (bootlist_load(num, &back) < 0)
+		return 0;
+	int same = back.has_hd && back.part_num == e->part_num && back.part_start == e->part_start &&
+		   back.part_size == e->part_size && memcmp(back.part_guid, e->part_guid, 16) == 0 &&
+		   back.file_path && strcmp(back.file_path, e->file_path) == 0 && back.cmdline &&
+		   strcmp(back.cmdline, e->cmdline) == 0;
+	efiboot_entry_free(&back);
+	return same;
+}
+
+int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
+		     char *disk, size_t disklen, char *why, size_t whylen)
+{
+	struct bootdisk d;
+	char esp_cmdline[1024];
+	if (bootdisk_of_vg(vg_uuid, &d, 1) != 1) {
+		snprintf(why, whylen, "no disk of volume group %s has an EFI system partition", vg_uuid);
+		return -1;
+	}
+	snprintf(disk, disklen, "%s", d.disk);
+	if (check && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, whylen) < 0)
+		return -1;
+	struct efiboot_entry e;
+	bootlist_entry_for(&d, cmdline, &e);
+	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, why, whylen);
+	if (rc == 0 && check && !reads_back(*num, &e)) {
+		snprintf(why, whylen, "Boot%04X does not read back as it was written", *num);
+		rc = -1;
+	}
+	efiboot_entry_free(&e);
+	return rc;
+}

@@ -60,4 +60,9 @@ struct bootlist_line {
 void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out);
 /* "BootOrder", "BootNext", "BootCurrent" as numbers; n = 0 when unset. */
 int bootlist_read(const char *var, uint16_t **nums, size_t *n);
+/* Put the disk of the VG (the first with an ESP) first in BootOrder, booting
+ * CMDLINE. check: the ESP must hold the kernel and initrd, and the entry must
+ * read back as written. *num and disk get what was set. */
+int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
+		     char *disk, size_t disklen, char *why, size_t whylen);
 #endif
