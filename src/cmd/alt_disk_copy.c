@@ -33,6 +33,7 @@
 #include "efivars.h"
 #include "extfs.h"
 #include "gpt.h"
+#include "intree.h"
 #include "layout.h"
 #include "lvm.h"
 #include "mounts.h"
@@ -293,16 +294,19 @@ static int scan_source(struct source *src)
 
 /* ---- an offline source: activated read-only, mounted by us ---------------- */
 
+static const char *ro_options(const char *fstype)
+{
+	return strcmp(fstype, "ext2") == 0 ? NULL : strncmp(fstype, "ext", 3) == 0 ? "noload" :
+	       strcmp(fstype, "xfs") == 0 ? "norecovery" : NULL;
+}
+
 static int mount_ro(const char *dev, const char *dir, const char *fstype)
 {
 	/* noload/norecovery: a journal is not replayed, the source stays as it is
 	 * (the device-mapper table is read-only anyway) */
 	const char *type = strncmp(fstype, "ext", 3) == 0 ? "ext4" : fstype;
-	const char *data = strcmp(fstype, "ext2") == 0 ? NULL :
-			   strncmp(fstype, "ext", 3) == 0 ? "noload" :
-			   strcmp(fstype, "xfs") == 0 ? "norecovery" : NULL;
 	mkdir(dir, 0755);
-	return mount(dev, dir, type, MS_RDONLY, data) < 0 ? -errno : 0;
+	return mount(dev, dir, type, MS_RDONLY, ro_options(fstype)) < 0 ? -errno : 0;
 }
 
 /* Which source LV does an fstab device name? /dev/VG/LV, /dev/mapper/VG-LV,
@@ -370,9 +374,11 @@ static int mount_offline_source(struct source *src)
 		struct source_fs *f = fstab_device(src, spec);
 		if (!f || f == root || f->mountpoint[0] || strcmp(f->fstype, "swap") == 0)
 			continue;
-		/* mount points in the read-only tree must exist already */
+		/* mount points in the read-only tree must exist already, and a
+		 * symlink there must not lead the mount out of it */
 		snprintf(f->src_dir, sizeof(f->src_dir), "%s%s", SRC_MNT, mp);
-		if (mount_ro(f->src_dev, f->src_dir, f->fstype) < 0) {
+		if (intree_mount(SRC_MNT, mp, f->src_dev, strncmp(f->fstype, "ext", 3) == 0 ? "ext4" : f->fstype,
+				 MS_RDONLY, ro_options(f->fstype)) < 0) {
 			errmsg_errno(-errno, "mounting the source's '%s' (%s) read-only", mp, f->lv);
 			fclose(fst);
 			return -1;
@@ -816,12 +822,18 @@ done:
 
 static int mount_clone_fs(const struct source_fs *f, const char *dev)
 {
-	char target[600];
-	snprintf(target, sizeof(target), "%s%s", ALTINST_MNT, strcmp(f->mountpoint, "/") ? f->mountpoint : "");
-	mkdir(target, 0755);
 	const char *type = strncmp(f->fstype, "ext", 3) == 0 ? "ext4" : f->fstype;
-	if (mount(dev, target, type, 0, NULL) < 0) {
-		errmsg_errno(-errno, "mounting '%s' on '%s'", dev, target);
+	int rc;
+	if (strcmp(f->mountpoint, "/") == 0) {
+		mkdir(ALTINST_MNT, 0755);
+		rc = mount(dev, ALTINST_MNT, type, 0, NULL) < 0 ? -errno : 0;
+	} else {
+		/* inside the clone: a symlink there must not lead the mount out */
+		intree_mkdir(ALTINST_MNT, f->mountpoint, 0755);
+		rc = intree_mount(ALTINST_MNT, f->mountpoint, dev, type, 0, NULL);
+	}
+	if (rc < 0) {
+		errmsg_errno(rc, "mounting '%s' on '%s%s'", dev, ALTINST_MNT, f->mountpoint);
 		return -1;
 	}
 	return 0;
@@ -959,47 +971,10 @@ static int phase1(struct source *src, const struct target_disk *t, size_t nt,
 
 /* ---- the clone's files, reached without following symlinks --------------- */
 
-/* Open RELPATH below /alt_inst: every directory on the way is opened with
- * O_NOFOLLOW, so a symlink in the clone cannot lead outside it. */
+/* Below /alt_inst, never through a symlink of the clone (src/lib/intree.c). */
 static int open_in_clone(const char *relpath, int flags, mode_t mode)
 {
-	int dir = open(ALTINST_MNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char *copy = xstrdup(relpath), *p = copy;
-	while (dir >= 0) {
-		char *slash = strchr(p, '/');
-		if (!slash)
-			break;
-		*slash = '\0';
-		int next = openat(dir, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(dir);
-		dir = next;
-		p = slash + 1;
-	}
-	int fd = dir < 0 ? -1 : openat(dir, p, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-	int e = errno;
-	if (dir >= 0)
-		close(dir);
-	free(copy);
-	errno = e;
-	return fd < 0 ? -errno : fd;
-}
-
-static int remove_in_clone(const char *relpath)
-{
-	char *copy = xstrdup(relpath);
-	char *slash = strrchr(copy, '/');
-	int rc = 0;
-	*slash = '\0';
-	int dir = open_in_clone(copy, O_RDONLY | O_DIRECTORY, 0);
-	if (dir >= 0) {
-		if (unlinkat(dir, slash + 1, 0) < 0 && errno != ENOENT)
-			rc = -errno;
-		else if (errno != ENOENT)
-			rc = 1;
-		close(dir);
-	}
-	free(copy);
-	return rc;
+	return intree_open(ALTINST_MNT, relpath, flags, mode);
 }
 
 /* the clone's small text files: an unreadable one reads as empty */
@@ -1007,39 +982,6 @@ static char *read_all(int fd)
 {
 	char *text = read_all_fd(fd, NULL);
 	return text ? text : xstrdup("");
-}
-
-/* Replace a file of the clone with CONTENT (temporary file + rename). */
-static int write_in_clone(const char *relpath, const char *content, size_t len, mode_t mode)
-{
-	char tmp[600];
-	snprintf(tmp, sizeof(tmp), "%s.altkit-new", relpath);
-	int fd = open_in_clone(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-	if (fd < 0)
-		return fd;
-	int rc = 0;
-	if (write(fd, content, len) != (ssize_t)len || fsync(fd) < 0)
-		rc = -errno;
-	close(fd);
-	char from[700], to[700];
-	snprintf(from, sizeof(from), "%s/%s", ALTINST_MNT, tmp);
-	snprintf(to, sizeof(to), "%s/%s", ALTINST_MNT, relpath);
-	if (!rc && rename(from, to) < 0)
-		rc = -errno;
-	return rc;
-}
-
-static int copy_into_clone(const char *from, const char *relpath, mode_t mode)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -errno;
-	char *data = read_all(in);
-	close(in);
-	remove_in_clone(relpath);   /* a symlink is replaced, not followed */
-	int rc = write_in_clone(relpath, data, strlen(data), mode);
-	free(data);
-	return rc;
 }
 
 /* ---- waking the clone for phases 2 and 3 --------------------------------- */
@@ -1156,7 +1098,7 @@ static int phase2(const struct opts *o)
 	if (set_tag(running, NULL) < 0)
 		return -1;
 	int rc;
-	if (o->resolv && (rc = copy_into_clone(o->resolv, "etc/resolv.conf", 0644)) < 0) {
+	if (o->resolv && (rc = intree_copy_in(ALTINST_MNT, o->resolv, "etc/resolv.conf", 0644)) < 0) {
 		errmsg_errno(rc, "'%s': cannot install it as the clone's /etc/resolv.conf", o->resolv);
 		return -1;
 	}
@@ -1168,10 +1110,10 @@ static int phase2(const struct opts *o)
 			say("reset: /etc/machine-id emptied");
 		}
 		for (int i = 0; identity_files[i]; i++)
-			if (remove_in_clone(identity_files[i]) == 1)
+			if (intree_remove(ALTINST_MNT, identity_files[i]) == 1)
 				say("reset: /%s removed", identity_files[i]);
 	}
-	if (o->firstboot && (rc = copy_into_clone(o->firstboot, "etc/altkit/firstboot", 0700)) < 0) {
+	if (o->firstboot && (rc = intree_copy_in(ALTINST_MNT, o->firstboot, "etc/altkit/firstboot", 0700)) < 0) {
 		errmsg_errno(rc, "'%s': cannot install it as the clone's first-boot script", o->firstboot);
 		return -1;
 	}
@@ -1261,7 +1203,7 @@ static int rewrite_uuids(const char *relpath, char *const olds[], char *const ne
 	for (size_t i = 0; i < n; i++)
 		if (olds[i][0] && news[i][0] && strcmp(olds[i], news[i]) != 0)
 			text = replace_uuid(text, olds[i], news[i], &count);
-	int rc = count ? write_in_clone(relpath, text, strlen(text), st.st_mode & 07777) : 0;
+	int rc = count ? intree_write(ALTINST_MNT, relpath, text, strlen(text), st.st_mode & 07777) : 0;
 	if (count && rc == 0)
 		say("/%s: %d UUID reference%s rewritten", relpath, count, count == 1 ? "" : "s");
 	free(text);
