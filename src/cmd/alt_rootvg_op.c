@@ -1,33 +1,58 @@
-/* alt_rootvg_op: manage alternate and old root volume groups.
+/* alt_rootvg_op: manage alternate and old root volume groups (DESIGN §4).
  *
  * -X removes the definition of altinst_rootvg or old_rootvg and frees its
- * disks for reuse, as on AIX (it asks nothing). The other operations of
- * DESIGN.md §4 (-W, -S, -C, -q, -v, -l) are not built yet.
+ * disks, as on AIX (it asks nothing). -W wakes the VG on a disk as
+ * altinst_rootvg on /alt_inst, -S puts it back to sleep under its own name,
+ * -C customizes a woken VG, -q and -v answer and rename by disk, -l lists
+ * the root-capable VGs with their roles and boot entries.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "altinst.h"
 #include "altkit.h"
+#include "blockdev.h"
+#include "bootdisk.h"
+#include "bootlist.h"
+#include "efivars.h"
+#include "intree.h"
 #include "lvm.h"
 #include "mounts.h"
+#include "run.h"
 #include "vgroles.h"
+#include "vgtree.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
 	"Usage: alt_rootvg_op -X [altinst_rootvg|old_rootvg]\n"
-	"Manage alternate root volume groups.\n"
+	"       alt_rootvg_op -W -d DISK\n"
+	"       alt_rootvg_op -S\n"
+	"       alt_rootvg_op -C [-s SCRIPT] [-R RESOLV_CONF]\n"
+	"       alt_rootvg_op -q -d DISK\n"
+	"       alt_rootvg_op -v NEWNAME -d DISK\n"
+	"       alt_rootvg_op -l [--json]\n"
+	"Manage alternate and old root volume groups.\n"
 	"\n"
-	"  -X [VG]    remove the definition of VG (default altinst_rootvg) and free\n"
-	"             its disks for reuse; refuses rootvg and anything mounted.\n"
-	"             Removes the temporary snapshots a dead alt_disk_copy left too.\n"
-	"  -h, --help\n"
-	"\n"
-	"Not implemented yet: -W (wake), -S (sleep), -C (customize), -q, -v, -l.\n";
+	"  -X [VG]      remove the definition of VG (default altinst_rootvg), free its\n"
+	"               disks for reuse and drop its boot entries; refuses rootvg and\n"
+	"               anything mounted. Removes snapshots a dead alt_disk_copy left.\n"
+	"  -W -d DISK   wake the VG on DISK: named altinst_rootvg, active, its system\n"
+	"               mounted on /alt_inst the way its own fstab says\n"
+	"  -S           sleep: unmount /alt_inst, deactivate, give back its name\n"
+	"  -C           customize the woken VG: -s SCRIPT runs with ALT_INST=/alt_inst,\n"
+	"               -R FILE becomes its /etc/resolv.conf\n"
+	"  -q -d DISK   the disk of DISK's VG that holds its EFI system partition\n"
+	"  -v NAME -d DISK\n"
+	"               rename the VG on DISK (not rootvg, not while in use)\n"
+	"  -l           list root-capable VGs: role, disks, size, clone time, source,\n"
+	"               phases, boot entries; --json for a machine\n"
+	"  -h, --help\n";
 
 static int lvm_do(const char *what, const char *const args[])
 {
@@ -69,6 +94,9 @@ static int remove_vg(const char *vg)
 		errmsg("cannot read the volume groups: %s", lvm_last_error());
 		return EXIT_FAIL;
 	}
+	char uuid[40] = "";
+	if (nv > 0)
+		snprintf(uuid, sizeof(uuid), "%s", vgs[0].uuid);
 	free(vgs);
 	if (nv == 0) {
 		errmsg("-X '%s': no such volume group", vg);
@@ -105,6 +133,18 @@ static int remove_vg(const char *vg)
 		errmsg("cannot list the disks of '%s': %s", vg, lvm_last_error());
 		return EXIT_FAIL;
 	}
+	/* its boot entries first: an entry for a VG that is gone boots nothing */
+	char why[512];
+	size_t dropped = 0;
+	if (efivars_available() == 0) {
+		if (bootlist_drop_vg(uuid, &dropped, why, sizeof(why)) < 0) {
+			errmsg("-X '%s': %s; nothing was removed", vg, why);
+			free(pvs);
+			return EXIT_FAIL;
+		}
+		if (dropped)
+			printf("alt_rootvg_op: %zu boot entr%s of '%s' removed\n", dropped, dropped == 1 ? "y" : "ies", vg);
+	}
 	const char *deact[] = { "vgchange", "-an", vg, NULL };
 	const char *rm[] = { "vgremove", "-f", "-y", vg, NULL };
 	if (lvm_do("deactivating", deact) < 0 || lvm_do("removing the volume group", rm) < 0) {
@@ -125,38 +165,517 @@ static int remove_vg(const char *vg)
 	return status;
 }
 
+
+/* ---- by disk ------------------------------------------------------------- */
+
+/* The VG on DISK ("vdb" or "/dev/vdb"): -1 with the message said. */
+static int vg_of_disk(const char *arg, struct lvm_vg *out)
+{
+	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
+	struct blockdev *list;
+	size_t n, di = (size_t)-1;
+	blockdev_list(&list, &n, 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].name, name) == 0)
+			di = i;
+	if (di == (size_t)-1 || strchr(name, '/')) {
+		errmsg("-d '%s': no such disk", arg);
+		free(list);
+		return -1;
+	}
+	if (list[di].parent[0]) {
+		errmsg("-d '%s': is a partition of '%s'; name the whole disk", arg, list[di].parent);
+		free(list);
+		return -1;
+	}
+	struct lvm_pv *pvs;
+	size_t np;
+	char vg_uuid[40] = "";
+	if (lvm_pvs(NULL, &pvs, &np) < 0) {
+		errmsg("cannot read the physical volumes: %s", lvm_last_error());
+		free(list);
+		return -1;
+	}
+	for (size_t p = 0; p < np && !vg_uuid[0]; p++) {
+		const char *pv = strncmp(pvs[p].name, "/dev/", 5) == 0 ? pvs[p].name + 5 : pvs[p].name;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(list[i].name, pv) == 0 && (i == di || strcmp(list[i].parent, name) == 0))
+				snprintf(vg_uuid, sizeof(vg_uuid), "%s", pvs[p].vg_uuid);
+	}
+	free(pvs);
+	free(list);
+	if (!vg_uuid[0]) {
+		errmsg("-d '%s': holds no volume group", arg);
+		return -1;
+	}
+	char select[96];
+	struct lvm_vg *vgs;
+	size_t nv;
+	snprintf(select, sizeof(select), "vg_uuid=%s", vg_uuid);
+	if (lvm_vgs(select, &vgs, &nv) < 0 || nv != 1) {
+		errmsg("-d '%s': cannot read its volume group %s", arg, vg_uuid);
+		return -1;
+	}
+	*out = vgs[0];
+	free(vgs);
+	return 0;
+}
+
+static int vg_exists(const char *name, char *uuid, size_t len)
+{
+	char select[192];
+	struct lvm_vg *vgs;
+	size_t n;
+	snprintf(select, sizeof(select), "vg_name=%s", name);
+	if (lvm_vgs(select, &vgs, &n) < 0)
+		return -1;
+	if (n && uuid)
+		snprintf(uuid, len, "%s", vgs[0].uuid);
+	free(vgs);
+	return n > 0;
+}
+
+/* Is any LV of the VG open (mounted, swapped on, held)? */
+static int vg_in_use(const char *uuid, char *lv, size_t len)
+{
+	char select[96];
+	struct lvm_lv *lvs;
+	size_t n;
+	int used = 0;
+	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
+	if (lvm_lvs(select, &lvs, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !used; i++)
+		if (lvs[i].open) {
+			snprintf(lv, len, "%s", lvs[i].name);
+			used = 1;
+		}
+	free(lvs);
+	return used;
+}
+
+static int is_mounted(const char *path)
+{
+	struct mount_table mt;
+	if (mounts_read(&mt) < 0)
+		return 0;
+	int m = mounts_find_target(&mt, path) != NULL;
+	mounts_release(&mt);
+	return m;
+}
+
+static int rename_vg(const char *uuid, const char *to)
+{
+	const char *args[] = { "vgrename", uuid, to, NULL };
+	return lvm_do("renaming the volume group", args);
+}
+
+static int vg_tag(const char *vg, const char *op, const char *tag)
+{
+	const char *args[] = { "vgchange", op, tag, vg, NULL };
+	return lvm_do("tagging the volume group", args);
+}
+
+/* ---- -W, -S, -C ---------------------------------------------------------- */
+
+static int wake(const char *disk)
+{
+	struct lvm_vg vg;
+	char lv[128], why[512] = "", tag[200];
+	if (vg_of_disk(disk, &vg) < 0)
+		return EXIT_FAIL;
+	if (strcmp(vg.name, ROOTVG) == 0) {
+		errmsg("-W -d '%s': it holds rootvg, the running system", disk);
+		return EXIT_FAIL;
+	}
+	if (is_mounted(ALTINST_MNT)) {
+		errmsg("-W: %s is in use already (put the woken volume group to sleep with -S first)", ALTINST_MNT);
+		return EXIT_FAIL;
+	}
+	char other[40];
+	if (strcmp(vg.name, ALTINST_VG) != 0 && vg_exists(ALTINST_VG, other, sizeof(other)) > 0) {
+		errmsg("-W -d '%s': altinst_rootvg exists already (%s); remove it (-X) or rename it (-v) first", disk, other);
+		return EXIT_FAIL;
+	}
+	if (vg_in_use(vg.uuid, lv, sizeof(lv))) {
+		errmsg("-W -d '%s': '%s/%s' is in use", disk, vg.name, lv);
+		return EXIT_FAIL;
+	}
+	/* the tag first: a crash between the two steps still knows the name */
+	int renamed = strcmp(vg.name, ALTINST_VG) != 0;
+	altinst_tag(tag, sizeof(tag), "woke", vg.name);
+	if (renamed && (vg_tag(vg.name, "--addtag", tag) < 0 || rename_vg(vg.uuid, ALTINST_VG) < 0))
+		return EXIT_FAIL;
+	const char *act[] = { "vgchange", "-ay", ALTINST_VG, NULL };
+	struct altinst_state st;
+	altinst_read(ALTINST_VG, &st);
+	if (lvm_do("activating", act) < 0 ||
+	    vgtree_mount(ALTINST_VG, st.root_lv[0] ? st.root_lv : NULL, ALTINST_MNT, 0, why, sizeof(why)) < 0) {
+		if (why[0])     /* lvm_do said what failed otherwise */
+			errmsg("-W -d '%s': %s", disk, why);
+		const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
+		lvm_run(deact);
+		if (renamed && rename_vg(vg.uuid, vg.name) == 0)
+			vg_tag(vg.name, "--deltag", tag);
+		return EXIT_FAIL;
+	}
+	printf("alt_rootvg_op: '%s' on %s is awake as %s, mounted on %s\n", vg.name, disk, ALTINST_VG, ALTINST_MNT);
+	return EXIT_OK;
+}
+
+static int sleep_vg(void)
+{
+	char uuid[40], why[512];
+	if (vg_exists(ALTINST_VG, uuid, sizeof(uuid)) <= 0) {
+		errmsg("-S: there is no altinst_rootvg to put to sleep");
+		return EXIT_FAIL;
+	}
+	if (vgtree_unmount(ALTINST_MNT, why, sizeof(why)) < 0) {
+		errmsg("-S: %s", why);
+		return EXIT_FAIL;
+	}
+	const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
+	if (lvm_do("-S: deactivating altinst_rootvg", deact) < 0)
+		return EXIT_FAIL;
+	struct altinst_state st;
+	altinst_read(ALTINST_VG, &st);
+	const char *name = ALTINST_VG;
+	if (st.woke_from[0]) {
+		char tag[200];
+		altinst_tag(tag, sizeof(tag), "woke", st.woke_from);
+		if (vg_exists(st.woke_from, NULL, 0) > 0) {
+			errmsg("-S: cannot give back the name '%s': another volume group has it; left as altinst_rootvg",
+			       st.woke_from);
+			return EXIT_FAIL;
+		}
+		if (rename_vg(uuid, st.woke_from) < 0 || vg_tag(st.woke_from, "--deltag", tag) < 0)
+			return EXIT_FAIL;
+		name = st.woke_from;
+	}
+	printf("alt_rootvg_op: %s is asleep as '%s'\n", ALTINST_VG, name);
+	return EXIT_OK;
+}
+
+static int customize(const char *script, const char *resolv)
+{
+	if (!script && !resolv) {
+		errmsg("-C: nothing to do: give -s SCRIPT and/or -R RESOLV_CONF");
+		return EXIT_USAGE;
+	}
+	if (!is_mounted(ALTINST_MNT) || vg_exists(ALTINST_VG, NULL, 0) <= 0) {
+		errmsg("-C: nothing is awake on %s: wake a volume group with -W -d DISK first", ALTINST_MNT);
+		return EXIT_FAIL;
+	}
+	int rc;
+	if (resolv && (rc = intree_copy_in(ALTINST_MNT, resolv, "etc/resolv.conf", 0644)) < 0) {
+		errmsg_errno(rc, "-R '%s': cannot install it as %s/etc/resolv.conf", resolv, ALTINST_MNT);
+		return EXIT_FAIL;
+	}
+	if (script) {
+		setenv("ALT_INST", ALTINST_MNT, 1);
+		char *argv[] = { (char *)script, NULL };
+		int st = run_status(argv, 0);
+		if (st != 0) {
+			errmsg("-s '%s': the script %s (status %d)", script, st < 0 ? "could not run" : "failed", st);
+			return EXIT_FAIL;
+		}
+	}
+	printf("alt_rootvg_op: %s customized\n", ALTINST_MNT);
+	return EXIT_OK;
+}
+
+/* ---- -q, -v -------------------------------------------------------------- */
+
+static int query_boot_disk(const char *disk)
+{
+	struct lvm_vg vg;
+	struct bootdisk d;
+	if (vg_of_disk(disk, &vg) < 0)
+		return EXIT_FAIL;
+	if (bootdisk_of_vg(vg.uuid, &d, 1) != 1) {
+		errmsg("-q -d '%s': volume group '%s' has no disk with an EFI system partition", disk, vg.name);
+		return EXIT_FAIL;
+	}
+	printf("%s\n", d.disk);
+	return EXIT_OK;
+}
+
+static int valid_vg_name(const char *s)
+{
+	if (!*s || *s == '-' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || strlen(s) > 100)
+		return 0;
+	for (; *s; s++)
+		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') || ('0' <= *s && *s <= '9') ||
+		      strchr("+_.-", *s)))
+			return 0;
+	return 1;
+}
+
+static int rename_on_disk(const char *newname, const char *disk)
+{
+	struct lvm_vg vg;
+	char lv[128];
+	if (!valid_vg_name(newname)) {
+		errmsg("-v '%s': not a volume group name (letters, digits, + _ . -; not starting with -)", newname);
+		return EXIT_USAGE;
+	}
+	if (vg_of_disk(disk, &vg) < 0)
+		return EXIT_FAIL;
+	if (strcmp(vg.name, ROOTVG) == 0) {
+		errmsg("-v '%s' -d '%s': it holds rootvg, the running system", newname, disk);
+		return EXIT_FAIL;
+	}
+	if (strcmp(vg.name, newname) == 0) {
+		printf("alt_rootvg_op: the volume group on %s is '%s' already\n", disk, newname);
+		return EXIT_OK;
+	}
+	if (vg_exists(newname, NULL, 0) > 0) {
+		errmsg("-v '%s': another volume group has that name", newname);
+		return EXIT_FAIL;
+	}
+	if (vg_in_use(vg.uuid, lv, sizeof(lv))) {
+		errmsg("-v '%s' -d '%s': '%s/%s' is in use", newname, disk, vg.name, lv);
+		return EXIT_FAIL;
+	}
+	if (rename_vg(vg.uuid, newname) < 0)
+		return EXIT_FAIL;
+	printf("alt_rootvg_op: '%s' on %s is now '%s'\n", vg.name, disk, newname);
+	return EXIT_OK;
+}
+
+/* ---- -l ------------------------------------------------------------------ */
+
+struct listed {
+	struct lvm_vg vg;
+	struct altinst_state st;
+	char disks[256], role[32], source[128], phases[32], boot[128];
+};
+
+/* "Boot0003 (1st in order), next" from the entries that boot UUID. */
+static void boot_entries(const char *uuid, char *out, size_t len)
+{
+	uint16_t *nums = NULL, *order = NULL, *next = NULL;
+	size_t n = 0, norder = 0, nnext = 0, k = 0;
+	out[0] = '\0';
+	if (efivars_available() < 0 || efivar_boot_numbers(&nums, &n) < 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	bootlist_read("BootOrder", &order, &norder);
+	bootlist_read("BootNext", &next, &nnext);
+	for (size_t i = 0; i < n; i++) {
+		struct efiboot_entry e;
+		char vg[64];
+		if (bootlist_load(nums[i], &e) < 0)
+			continue;
+		int mine = bootlist_entry_vg(&e, vg, sizeof(vg)) && strcmp(vg, uuid) == 0;
+		efiboot_entry_free(&e);
+		if (!mine)
+			continue;
+		k += (size_t)snprintf(out + k, len > k ? len - k : 0, "%sBoot%04X", k ? " " : "", nums[i]);
+		for (size_t j = 0; j < norder; j++)
+			if (order[j] == nums[i])
+				k += (size_t)snprintf(out + k, len > k ? len - k : 0, "(order %zu)", j + 1);
+		if (nnext == 1 && next[0] == nums[i])
+			k += (size_t)snprintf(out + k, len > k ? len - k : 0, "(next)");
+	}
+	if (!out[0])
+		snprintf(out, len, "-");
+	free(nums);
+	free(order);
+	free(next);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void format_time(const char *tag, char *out, size_t len)
+{
+	/* 20261121T055000Z -> 2026-11-21 05:50 */
+	if (strlen(tag) >= 15)
+		snprintf(out, len, "%.4s-%.2s-%.2s %.2s:%.2s", tag, tag + 4, tag + 6, tag + 9, tag + 11);
+	else
+		snprintf(out, len, "-");
+}
+
+static int list_vgs(int json)
+{
+	struct lvm_vg *vgs;
+	struct lvm_pv *pvs;
+	size_t nv, np;
+	if (lvm_vgs(NULL, &vgs, &nv) < 0 || lvm_pvs(NULL, &pvs, &np) < 0) {
+		errmsg("cannot read the volume groups: %s", lvm_last_error());
+		return EXIT_FAIL;
+	}
+	struct listed *l = xcalloc(nv + 1, sizeof(*l));
+	size_t k = 0;
+	for (size_t i = 0; i < nv; i++) {
+		struct listed *e = &l[k];
+		struct bootdisk d;
+		e->vg = vgs[i];
+		altinst_parse_tags(vgs[i].tags, &e->st);
+		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0] ||
+			      bootdisk_of_vg(vgs[i].uuid, &d, 1) == 1;
+		if (!capable)
+			continue;
+		k++;
+		snprintf(e->role, sizeof(e->role), "%s", vgroles_role(vgs[i].name));
+		size_t dl = 0;
+		for (size_t p = 0; p < np; p++)
+			if (strcmp(pvs[p].vg_uuid, vgs[i].uuid) == 0)
+				dl += (size_t)snprintf(e->disks + dl, dl < sizeof(e->disks) ? sizeof(e->disks) - dl : 0,
+						       "%s%s", dl ? "," : "", pvs[p].name + (strncmp(pvs[p].name, "/dev/", 5) ? 0 : 5));
+		snprintf(e->source, sizeof(e->source), "%s", e->st.source_uuid[0] ? e->st.source_uuid : "-");
+		for (size_t j = 0; j < nv; j++)
+			if (e->st.source_uuid[0] && strcmp(vgs[j].uuid, e->st.source_uuid) == 0)
+				snprintf(e->source, sizeof(e->source), "%s", vgs[j].name);
+		size_t pl = 0;
+		for (int ph = 1; ph <= ALTINST_PHASES; ph++)
+			if (e->st.done[ph])
+				pl += (size_t)snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d", pl ? "," : "", ph);
+		if (e->st.running)
+			snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
+		if (!e->phases[0])
+			snprintf(e->phases, sizeof(e->phases), "-");
+		boot_entries(vgs[i].uuid, e->boot, sizeof(e->boot));
+	}
+	if (json)
+		putchar('[');
+	else
+		printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", "VG", "ROLE", "DISKS", "SIZE", "CLONED",
+		       "SOURCE", "PHASES", "BOOT");
+	for (size_t i = 0; i < k; i++) {
+		struct listed *e = &l[i];
+		char size[32], when[32];
+		format_size(e->vg.size, size, sizeof(size));
+		format_time(e->st.time, when, sizeof(when));
+		if (!json) {
+			printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", e->vg.name, e->role, e->disks, size, when,
+			       e->source, e->phases, e->boot);
+			continue;
+		}
+		printf("%s\n {\"name\": ", i ? "," : "");
+		json_str(e->vg.name);
+		printf(", \"uuid\": ");
+		json_str(e->vg.uuid);
+		printf(", \"role\": ");
+		json_str(e->role);
+		printf(", \"disks\": ");
+		json_str(e->disks);
+		printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
+		json_str(e->st.time);
+		printf(", \"source_uuid\": ");
+		json_str(e->st.source_uuid);
+		printf(", \"source\": ");
+		json_str(strcmp(e->source, "-") ? e->source : "");
+		printf(", \"phases\": ");
+		json_str(strcmp(e->phases, "-") ? e->phases : "");
+		printf(", \"boot\": ");
+		json_str(strcmp(e->boot, "-") ? e->boot : "");
+		putchar('}');
+	}
+	if (json)
+		printf("%s]\n", k ? "\n" : "");
+	free(l);
+	free(vgs);
+	free(pvs);
+	return EXIT_OK;
+}
+
 int cmd_alt_rootvg_op(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "remove", no_argument, NULL, 'X' },
+		{ "wake", no_argument, NULL, 'W' },
+		{ "sleep", no_argument, NULL, 'S' },
+		{ "customize", no_argument, NULL, 'C' },
+		{ "query", no_argument, NULL, 'q' },
+		{ "rename", required_argument, NULL, 'v' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "script", required_argument, NULL, 's' },
+		{ "resolv-conf", required_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, remove = 0;
-	while ((c = getopt_long(argc, argv, "XWSCqv:d:lsR:h", longopts, NULL)) != -1) {
+	int c, op = 0, json = 0;
+	const char *disk = NULL, *newname = NULL, *script = NULL, *resolv = NULL;
+	while ((c = getopt_long(argc, argv, "XWSCqv:ld:s:R:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'X':
-			remove = 1;
+		case 'X': case 'W': case 'S': case 'C': case 'q': case 'l': case 'v':
+			if (op && op != c) {
+				errmsg("-%c and -%c: one operation at a time", op, c);
+				return EXIT_USAGE;
+			}
+			op = c;
+			if (c == 'v')
+				newname = optarg;
 			break;
+		case 'd': disk = optarg; break;
+		case 's': script = optarg; break;
+		case 'R': resolv = optarg; break;
+		case 'j': json = 1; break;
 		case 'h':
 			print_usage(stdout, usage_text);
 			return close_stdout();
-		case '?':
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
 		default:
-			errmsg("-%c: not implemented yet (only -X is)", c);
+			print_usage(stderr, usage_text);
 			return EXIT_USAGE;
 		}
 	}
-	if (!remove) {
+	if (!op) {
 		print_usage(stderr, usage_text);
 		return EXIT_USAGE;
 	}
-	if (argc - optind > 1) {
-		errmsg("-X takes one volume group");
+	int want_disk = op == 'W' || op == 'q' || op == 'v';
+	if (want_disk && !disk) {
+		errmsg("-%c needs -d DISK", op);
 		return EXIT_USAGE;
 	}
-	int rc = remove_vg(optind < argc ? argv[optind] : ALTINST_VG);
+	if (!want_disk && disk) {
+		errmsg("-d: -%c takes no disk", op);
+		return EXIT_USAGE;
+	}
+	if ((script || resolv) && op != 'C') {
+		errmsg("-s and -R go with -C");
+		return EXIT_USAGE;
+	}
+	if (json && op != 'l') {
+		errmsg("--json goes with -l");
+		return EXIT_USAGE;
+	}
+	if (optind < argc && op != 'X') {
+		errmsg("'%s': unexpected argument", argv[optind]);
+		return EXIT_USAGE;
+	}
+	int rc;
+	switch (op) {
+	case 'X':
+		if (argc - optind > 1) {
+			errmsg("-X takes one volume group");
+			return EXIT_USAGE;
+		}
+		rc = remove_vg(optind < argc ? argv[optind] : ALTINST_VG);
+		break;
+	case 'W': rc = wake(disk); break;
+	case 'S': rc = sleep_vg(); break;
+	case 'C': rc = customize(script, resolv); break;
+	case 'q': rc = query_boot_disk(disk); break;
+	case 'v': rc = rename_on_disk(newname, disk); break;
+	default: rc = list_vgs(json); break;
+	}
 	return rc == EXIT_OK ? close_stdout() : rc;
 }

@@ -7,6 +7,7 @@
  * "altkit-payload-exit: N" on the console, and the machine powers off.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,10 +23,14 @@
 
 #include "altkit.h"
 #include "blockdev.h"
+#include "bootlist.h"
 #include "cmdline.h"
+#include "efivars.h"
+#include "intree.h"
 #include "lvm.h"
 #include "run.h"
 #include "vgroles.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
 	"Usage: altkit-init            (as PID 1, from the initramfs)\n"
@@ -131,12 +136,42 @@ static void print_volume_groups(FILE *out)
 	}
 	for (size_t i = 0; i < n; i++) {
 		format_size(vgs[i].size, human, sizeof(human));
-		fprintf(out, "  %-16s %9s  %u PV, %u LV  %s\n", vgs[i].name, human,
+		fprintf(out, "  %-16s %-9s %9s  %u PV, %u LV  %s\n", vgs[i].name, vgroles_role(vgs[i].name), human,
 			vgs[i].pv_count, vgs[i].lv_count, vgs[i].uuid);
 	}
 	if (n == 0)
 		fputs("  (none)\n", out);
 	free(vgs);
+}
+
+static void print_boot_list(FILE *out, const char *var, const char *title)
+{
+	uint16_t *nums;
+	size_t n;
+	if (bootlist_read(var, &nums, &n) < 0)
+		return;
+	if (n == 0) {
+		free(nums);
+		return;
+	}
+	struct bootlist_line *lines = xcalloc(n, sizeof(*lines));
+	bootlist_describe(nums, n, lines);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-8s Boot%04X  %-8s %-16s %s\n", i ? "" : title, lines[i].num, lines[i].disk,
+			lines[i].vg_name, lines[i].description);
+	free(lines);
+	free(nums);
+}
+
+/* The firmware's boot list, as bootlist -o shows it. */
+static void print_boot_entries(FILE *out)
+{
+	if (efivars_available() < 0)
+		return;
+	fputs("Boot entries (UEFI):\n", out);
+	print_boot_list(out, "BootCurrent", "booted");
+	print_boot_list(out, "BootNext", "next");
+	print_boot_list(out, "BootOrder", "order");
 }
 
 static void print_banner(FILE *out)
@@ -184,6 +219,7 @@ static void print_banner(FILE *out)
 	if (!optical)
 		fputs("  (none)\n", out);
 	free(list);
+	print_boot_entries(out);
 	fputs("\naltkit recovery: ready\n", out);
 	fflush(out);
 }
@@ -327,6 +363,49 @@ static void remove_stale_snapshots(const char *uuid)
 	free(lvs);
 }
 
+#define FIRSTBOOT "etc/altkit/firstboot"
+
+/* alt_disk_copy -x: the script runs once, at the first boot of the clone,
+ * after the names are switched and before the system's init: chrooted into
+ * its root (read-write for the moment; its other filesystems not mounted).
+ * It is renamed to firstboot.done before it runs, so a crash in it does not
+ * make it run again. */
+static void run_firstboot(int root_ro)
+{
+	int fd = intree_open("/sysroot", FIRSTBOOT, O_RDONLY, 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	if (root_ro && mount("/sysroot", "/sysroot", NULL, MS_REMOUNT, NULL) < 0) {
+		errmsg_errno(-errno, "the first-boot script cannot run: remounting the root read-write");
+		return;
+	}
+	int dir = intree_open("/sysroot", "etc/altkit", O_RDONLY | O_DIRECTORY, 0);
+	if (dir < 0 || renameat(dir, "firstboot", dir, "firstboot.done") < 0) {
+		errmsg_errno(dir < 0 ? dir : -errno, "the first-boot script cannot run: marking it done");
+	} else {
+		fsync(dir);
+		printf("altkit-init: running the first-boot script /%s\n", FIRSTBOOT);
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (chroot("/sysroot") < 0 || chdir("/") < 0)
+				_exit(126);
+			setenv("ALTKIT_FIRSTBOOT", "1", 1);
+			execl("/" FIRSTBOOT ".done", "/" FIRSTBOOT, (char *)NULL);
+			_exit(127);
+		}
+		int st = pid < 0 ? 126 : wait_child(pid);
+		printf("altkit-init: the first-boot script exited %d (kept as /%s.done)\n", st, FIRSTBOOT);
+		fflush(stdout);
+	}
+	if (dir >= 0)
+		close(dir);
+	sync();
+	if (root_ro && mount("/sysroot", "/sysroot", NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		errmsg_errno(-errno, "remounting the root read-only after the first-boot script");
+}
+
 /* System mode: boot the root LV of the VG whose UUID is on the command line.
  * Returns only on failure, with the reason in why. */
 static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
@@ -408,6 +487,7 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 		if (mount(keep[i], target, NULL, MS_MOVE, NULL) < 0)
 			umount2(keep[i], MNT_DETACH);
 	}
+	run_firstboot(flags & MS_RDONLY);
 	printf("altkit-init: booting '%s' from volume group '%s' (%s)\n", rootdev, vgname, uuid);
 	fflush(stdout);
 	execl("/bin/busybox", "switch_root", "/sysroot", init, (char *)NULL);

@@ -59,7 +59,9 @@ static void print_lines(FILE *out, const char *var)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%-8s Boot%04X  %-16s %s\n", lines[i].disk, lines[i].num, lines[i].vg_name,
 			lines[i].description);
-	if (n == 0)
+	if (n == 0 && strcmp(var, "BootCurrent") == 0)
+		fputs("(no BootCurrent: this start did not come from a boot entry)\n", out);
+	else if (n == 0)
 		fprintf(out, "(%s is empty)\n", var);
 	free(lines);
 	free(nums);

@@ -30,6 +30,8 @@ void altinst_parse_tags(const char *tags, struct altinst_state *st)
 			snprintf(st->root_lv, sizeof(st->root_lv), "%s", tag + 14);
 		else if (strncmp(tag, "altkit_time_", 12) == 0)
 			snprintf(st->time, sizeof(st->time), "%s", tag + 12);
+		else if (strncmp(tag, "altkit_woke_", 12) == 0)
+			snprintf(st->woke_from, sizeof(st->woke_from), "%s", tag + 12);
 		p = comma ? comma + 1 : p + n;
 	}
 }

@@ -19,6 +19,7 @@ struct altinst_state {
 	char source_uuid[40];
 	char root_lv[128];
 	char time[32];                  /* YYYYmmddTHHMMSSZ */
+	char woke_from[128];            /* alt_rootvg_op -W: the name to restore at -S */
 };
 
 /* Tag names: "altkit_phase_1", "altkit_running_2", "altkit_src_<uuid>", ... */

@@ -94,3 +94,14 @@ int vgroles_take_root(const char *boot_uuid,
 	}
 	return rc;
 }
+
+const char *vgroles_role(const char *name)
+{
+	if (strcmp(name, ROOTVG) == 0)
+		return "booted";
+	if (strcmp(name, "altinst_rootvg") == 0)
+		return "alternate";
+	if (strncmp(name, OLD_ROOTVG, strlen(OLD_ROOTVG)) == 0)
+		return "previous";
+	return "-";
+}

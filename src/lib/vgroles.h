@@ -26,6 +26,10 @@ struct vg_name_uuid {
 	const char *name, *uuid;
 };
 
+/* The role a VG name stands for: "booted" (rootvg), "alternate"
+ * (altinst_rootvg), "previous" (old_rootvg, old_rootvgN), or "-". */
+const char *vgroles_role(const char *name);
+
 /* Pure: the renames that make BOOT_UUID rootvg, given the VGs that exist.
  * Returns 0, or -ENOENT when no VG has BOOT_UUID. */
 int vgroles_plan(const struct vg_name_uuid *vgs, size_t n, const char *boot_uuid,

@@ -1,0 +1,167 @@
+/* Mount the system a VG holds, the way its own fstab says, inside one tree. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blockdev.h"
+#include "intree.h"
+#include "lvm.h"
+#include "mounts.h"
+#include "vgtree.h"
+
+struct vgtree_lv {
+	char name[128], dev[300], type[32], uuid[64], label[64];
+};
+
+static int mount_one(const struct vgtree_lv *lv, const char *root, const char *rel, unsigned long flags)
+{
+	int ext = strncmp(lv->type, "ext", 3) == 0;
+	const char *type = ext ? "ext4" : lv->type;
+	const char *data = (flags & MS_RDONLY) && ext && strcmp(lv->type, "ext2") != 0 ? "noload" :
+			   (flags & MS_RDONLY) && strcmp(lv->type, "xfs") == 0 ? "norecovery" : NULL;
+	if (!rel)
+		return mount(lv->dev, root, type, flags, data) < 0 ? -errno : 0;
+	return intree_mount(root, rel, lv->dev, type, flags, data);
+}
+
+/* Which LV does an fstab device name? /dev/VG/LV and /dev/mapper/VG-LV by
+ * the LV name alone (the VG may carry another name here), UUID=, LABEL=. */
+static const struct vgtree_lv *fstab_lv(const struct vgtree_lv *lvs, size_t n, const char *spec)
+{
+	const char *slash = strrchr(spec, '/'), *dash = strrchr(spec, '-');
+	for (size_t i = 0; i < n; i++) {
+		const struct vgtree_lv *l = &lvs[i];
+		if (strncmp(spec, "UUID=", 5) == 0 && l->uuid[0] && strcmp(spec + 5, l->uuid) == 0)
+			return l;
+		if (strncmp(spec, "LABEL=", 6) == 0 && l->label[0] && strcmp(spec + 6, l->label) == 0)
+			return l;
+		if (strncmp(spec, "/dev/mapper/", 12) == 0 && dash && strcmp(dash + 1, l->name) == 0)
+			return l;
+		if (strncmp(spec, "/dev/", 5) == 0 && strncmp(spec, "/dev/mapper/", 12) != 0 && slash &&
+		    slash > spec + 5 && strcmp(slash + 1, l->name) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static int has_fstab(const char *dir)
+{
+	int fd = intree_open(dir, "etc/fstab", O_RDONLY, 0);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int mount_root(const struct vgtree_lv *lvs, size_t n, const char *root_lv, const char *dir,
+		      unsigned long flags, char *why, size_t whylen)
+{
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < n; i++) {
+			const struct vgtree_lv *l = &lvs[i];
+			int want = pass == 0 ? root_lv && strcmp(l->name, root_lv) == 0 :
+				   pass == 1 ? !root_lv && strcmp(l->name, "root") == 0 : !root_lv;
+			if (!want || !l->type[0] || strcmp(l->type, "swap") == 0)
+				continue;
+			if (mount_one(l, dir, NULL, flags) < 0)
+				continue;
+			if (has_fstab(dir))
+				return 0;
+			umount(dir);
+		}
+	snprintf(why, whylen, "no logical volume holds a root filesystem with /etc/fstab%s%s",
+		 root_lv ? " (looked at " : "", root_lv ? root_lv : "");
+	if (root_lv)
+		strncat(why, ")", whylen - strlen(why) - 1);
+	return -1;
+}
+
+int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned long flags,
+		 char *why, size_t whylen)
+{
+	char select[192];
+	struct lvm_lv *raw;
+	size_t n;
+	snprintf(select, sizeof(select), "vg_name=%s", vg);
+	if (lvm_lvs(select, &raw, &n) < 0) {
+		snprintf(why, whylen, "cannot list its logical volumes: %s", lvm_last_error());
+		return -1;
+	}
+	struct vgtree_lv *lvs = calloc(n + 1, sizeof(*lvs));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (raw[i].attr[0] != '-' && raw[i].attr[0] != 'o')
+			continue;       /* no snapshots, pools or hidden LVs */
+		struct vgtree_lv *l = &lvs[k++];
+		struct blockdev bd = { 0 };
+		snprintf(l->name, sizeof(l->name), "%s", raw[i].name);
+		snprintf(l->dev, sizeof(l->dev), "%s", raw[i].dm_path);
+		snprintf(bd.name, sizeof(bd.name), "%s", l->dev + 5);
+		blockdev_probe(&bd);
+		snprintf(l->type, sizeof(l->type), "%s", bd.type);
+		snprintf(l->uuid, sizeof(l->uuid), "%s", bd.uuid);
+		snprintf(l->label, sizeof(l->label), "%s", bd.label);
+	}
+	free(raw);
+	mkdir(dir, 0755);
+	if (mount_root(lvs, k, root_lv, dir, flags, why, whylen) < 0) {
+		free(lvs);
+		return -1;
+	}
+	int fd = intree_open(dir, "etc/fstab", O_RDONLY, 0);
+	FILE *fst = fd >= 0 ? fdopen(fd, "r") : NULL;
+	char line[1024];
+	int rc = 0;
+	while (fst && rc == 0 && fgets(line, sizeof(line), fst)) {
+		char spec[512], mp[256], type[32];
+		if (line[0] == '#' || sscanf(line, "%511s %255s %31s", spec, mp, type) != 3 || mp[0] != '/' ||
+		    strcmp(mp, "/") == 0)
+			continue;
+		const struct vgtree_lv *l = fstab_lv(lvs, k, spec);
+		if (!l || !l->type[0] || strcmp(l->type, "swap") == 0)
+			continue;
+		if (!(flags & MS_RDONLY))
+			intree_mkdir(dir, mp, 0755);
+		int e = mount_one(l, dir, mp, flags);
+		if (e < 0) {
+			snprintf(why, whylen, "cannot mount its '%s' (%s) on '%s%s': %s", mp, l->name, dir, mp,
+				 strerror(-e));
+			rc = -1;
+		}
+	}
+	if (fst)
+		fclose(fst);
+	free(lvs);
+	if (rc < 0)
+		vgtree_unmount(dir, why + strlen(why), 0);
+	return rc;
+}
+
+int vgtree_unmount(const char *dir, char *why, size_t whylen)
+{
+	struct mount_table mt;
+	size_t dl = strlen(dir);
+	if (mounts_read(&mt) < 0) {
+		if (whylen)
+			snprintf(why, whylen, "cannot read the mount table");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = mt.n; i-- > 0 && rc == 0;) {
+		const char *tg = mt.e[i].target;
+		if (strncmp(tg, dir, dl) != 0 || (tg[dl] != '/' && tg[dl] != '\0'))
+			continue;
+		if (umount(tg) < 0) {
+			if (whylen)
+				snprintf(why, whylen, "cannot unmount '%s': %s", tg, strerror(errno));
+			rc = -1;
+		}
+	}
+	mounts_release(&mt);
+	return rc;
+}

@@ -1,0 +1,18 @@
+#ifndef ALTKIT_VGTREE_H
+#define ALTKIT_VGTREE_H
+#include <stddef.h>
+
+/* The system tree a volume group holds, mounted on a directory: its root LV,
+ * then what its own /etc/fstab mounts from the same VG, each mount point
+ * reached inside the tree (src/lib/intree.c). The VG must be active.
+ * Return 0 or -1 with the reason in why; never print. */
+
+/* ROOT_LV: the LV to mount as / (NULL: "root" if it holds etc/fstab, else the
+ * first LV that does). flags: MS_RDONLY or 0. ext* mounted read-only are not
+ * journal-replayed (noload): the VG's data stays as it is. */
+int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned long flags,
+		 char *why, size_t whylen);
+
+/* Unmount DIR and everything below it, deepest first. */
+int vgtree_unmount(const char *dir, char *why, size_t whylen);
+#endif
