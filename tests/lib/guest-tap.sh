@@ -27,3 +27,5 @@ done_testing() {
 	echo "# guest: $_n tests, $_failed failed"
 	[ "$_failed" -eq 0 ]
 }
+# values from the host test (qemu/vm --payload-file FILE named env)
+[ -f "$PAYLOAD/env" ] && . "$PAYLOAD/env"

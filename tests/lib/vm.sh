@@ -16,21 +16,25 @@ vm_payload() {
 	"$VM" --timeout "$VM_TIMEOUT" --log "$VM_LOG" --payload "$script" \
 		--payload-file "$TOP/tests/lib/guest-tap.sh" "$@" 2>"$VM_LOG.err"
 	local st=$?
-	# relay the guest's results, renumbered into this test's sequence
-	local line
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		case $line in
-		"ok "*) ok 0 "guest: ${line#ok [0-9]* - }" ;;
-		"not ok "*) ok 1 "guest: ${line#not ok [0-9]* - }" ;;
-		"# "*) diag "${line#\# }" ;;
-		esac
-	done < <(grep -a -E '^(ok|not ok) [0-9]+|^# ' "$VM_LOG")
+	vm_relay "$VM_LOG"
 	if ! is "$st" 0 "$name: the guest payload exits 0"; then
 		cat "$VM_LOG.err" >&2
 	fi
 	rm -f "$VM_LOG.err"
 	return "$st"
+}
+
+# relay the guest's results in a serial log, renumbered into this test's sequence
+vm_relay() {
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"ok "*) ok 0 "guest: ${line#ok [0-9]* - }" ;;
+		"not ok "*) ok 1 "guest: ${line#not ok * - }" ;;
+		"# "*) diag "${line#\# }" ;;
+		esac
+	done < <(grep -a -E '^(ok|not ok) [0-9]*|^# ' "$1")
 }
 
 vm_cleanup() { [ -n "$VM_LOG" ] && rm -f "$VM_LOG"; }

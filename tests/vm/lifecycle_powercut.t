@@ -1,0 +1,40 @@
+#!/bin/bash
+# Power cuts (QEMU killed) at the renames at boot, under OVMF: after the first
+# of the clone's two renames, and after the first and the second of a
+# rollback's three; each next start completes the names.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/tests/lib/vm.sh"
+. "$TOP/tests/lib/testsys.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"; vm_cleanup' EXIT
+testsys_disk "$tmp/vda.img"
+truncate -s 1G "$tmp/vdb.img"
+clone_uuid=
+env_for() { printf 'STEP=%s\nVG_UUID=%s\nCLONE_UUID=%s\n' "$1" "$VG_UUID" "$clone_uuid" >"$tmp/env"; }
+fw=(--firmware uefi --vars "$tmp/vars.fd" --disk "$tmp/vda.img" --disk "$tmp/vdb.img")
+
+# cut WHAT REGEX: start through the firmware, kill QEMU when the console shows REGEX
+cut() {
+	"$VM" --timeout "$VM_TIMEOUT" --log "$tmp/cut.log" "${fw[@]}" --boot firmware --until "$2" 2>"$tmp/cut.err"
+	is "$?" 0 "power cut $1" || cat "$tmp/cut.err" >&2
+	grep -a 'altkit-init: volume group' "$tmp/cut.log" | tr -d '\r' | sed 's/^/  /' | while read -r l; do diag "$l"; done
+}
+
+env_for clone
+vm_payload "offline clone" "$TOP/tests/vm/payloads/powercut.sh" --payload-file "$tmp/env" "${fw[@]}" \
+	--boot recovery --out "$tmp/out"
+clone_uuid=$(cat "$tmp/out/clone_uuid" 2>/dev/null)
+like "$clone_uuid" '^[A-Za-z0-9-]{38}$' "the guest reported the clone's VG UUID"
+
+cut "after the clone's first rename (rootvg -> old_rootvg)" "'rootvg' is now 'old_rootvg'"
+env_for onclone
+vm_payload "the clone's start after the cut" "$TOP/tests/vm/payloads/powercut.sh" --payload-file "$tmp/env" \
+	"${fw[@]}" --boot firmware
+like "$(tr -d '\r' <"$VM_LOG")" "'altinst_rootvg' is now 'rootvg'" "  that start did the one rename left"
+
+cut "after the rollback's first rename (old_rootvg -> altkit_booting)" "'old_rootvg' is now 'altkit_booting'"
+cut "after the rollback's second rename (rootvg -> old_rootvg)" "'rootvg' is now 'old_rootvg'"
+env_for onoriginal
+vm_payload "the original's start after two cuts" "$TOP/tests/vm/payloads/powercut.sh" --payload-file "$tmp/env" \
+	"${fw[@]}" --boot firmware
+like "$(tr -d '\r' <"$VM_LOG")" "'altkit_booting' is now 'rootvg'" "  that start did the one rename left"
+done_testing
