@@ -16,7 +16,7 @@ fw=(--firmware uefi --vars "$tmp/vars.fd" --disk "$tmp/vda.img" --disk "$tmp/vdb
 cut() {
 	"$VM" --timeout "$VM_TIMEOUT" --log "$tmp/cut.log" "${fw[@]}" --boot firmware --until "$2" 2>"$tmp/cut.err"
 	is "$?" 0 "power cut $1" || cat "$tmp/cut.err" >&2
-	grep -a 'altkit-init: volume group' "$tmp/cut.log" | tr -d '\r' | sed 's/^/  /' | while read -r l; do diag "$l"; done
+	diag "$(tr -d '\r' <"$tmp/cut.log" | grep -a 'altkit-init: volume group')"
 }
 
 env_for clone
@@ -29,12 +29,17 @@ cut "after the clone's first rename (rootvg -> old_rootvg)" "'rootvg' is now 'ol
 env_for onclone
 vm_payload "the clone's start after the cut" "$TOP/tests/vm/payloads/powercut.sh" --payload-file "$tmp/env" \
 	"${fw[@]}" --boot firmware
-like "$(tr -d '\r' <"$VM_LOG")" "'altinst_rootvg' is now 'rootvg'" "  that start did the one rename left"
+log=$(tr -d '\r' <"$VM_LOG")
+like "$log" "'altinst_rootvg' is now 'rootvg'" "  that start did the one rename left"
+ok "$(echo "$log" | grep -qa "is now 'old_rootvg'"; [ $? = 1 ]; echo $?)" "  and not the one done before the cut"
 
 cut "after the rollback's first rename (old_rootvg -> altkit_booting)" "'old_rootvg' is now 'altkit_booting'"
 cut "after the rollback's second rename (rootvg -> old_rootvg)" "'rootvg' is now 'old_rootvg'"
 env_for onoriginal
 vm_payload "the original's start after two cuts" "$TOP/tests/vm/payloads/powercut.sh" --payload-file "$tmp/env" \
 	"${fw[@]}" --boot firmware
-like "$(tr -d '\r' <"$VM_LOG")" "'altkit_booting' is now 'rootvg'" "  that start did the one rename left"
+log=$(tr -d '\r' <"$VM_LOG")
+like "$log" "'altkit_booting' is now 'rootvg'" "  that start did the one rename left"
+ok "$(echo "$log" | grep -qa "is now 'old_rootvg'\|is now 'altkit_booting'"; [ $? = 1 ]; echo $?)" \
+	"  and none of the two done before the cuts"
 done_testing
