@@ -41,6 +41,7 @@
 #include "run.h"
 #include "size.h"
 #include "targetdisk.h"
+#include "vgtree.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -313,19 +314,9 @@ static int mount_ro(const char *dev, const char *dir, const char *fstype)
  * UUID= or LABEL= (the VG may carry another name here than on its system). */
 static struct source_fs *fstab_device(struct source *src, const char *spec)
 {
-	for (size_t i = 0; i < src->nfs; i++) {
-		struct source_fs *f = &src->fs[i];
-		const char *slash = strrchr(spec, '/'), *dash = strrchr(spec, '-');
-		if (strncmp(spec, "UUID=", 5) == 0 && f->uuid[0] && strcmp(spec + 5, f->uuid) == 0)
-			return f;
-		if (strncmp(spec, "LABEL=", 6) == 0 && f->label[0] && strcmp(spec + 6, f->label) == 0)
-			return f;
-		if (strncmp(spec, "/dev/mapper/", 12) == 0 && dash && strcmp(dash + 1, f->lv) == 0)
-			return f;
-		if (strncmp(spec, "/dev/", 5) == 0 && strncmp(spec, "/dev/mapper/", 12) != 0 && slash &&
-		    slash > spec + 5 && strcmp(slash + 1, f->lv) == 0)
-			return f;
-	}
+	for (size_t i = 0; i < src->nfs; i++)
+		if (vgtree_fstab_names(spec, src->fs[i].lv, src->fs[i].uuid, src->fs[i].label))
+			return &src->fs[i];
 	return NULL;
 }
 
@@ -1009,20 +1000,10 @@ static int read_clone_conf(struct clone_fs *fs, size_t max, size_t *n)
 	return 0;
 }
 
-static int is_mounted(const char *path)
-{
-	struct mount_table mt;
-	if (mounts_read(&mt) < 0)
-		return 0;
-	int m = mounts_find_target(&mt, path) != NULL;
-	mounts_release(&mt);
-	return m;
-}
-
 /* Activate altinst_rootvg and mount it on /alt_inst if it is not. */
 static int wake_clone(const struct altinst_state *st)
 {
-	if (is_mounted(ALTINST_MNT))
+	if (mounts_is_target(ALTINST_MNT))
 		return 0;
 	const char *act[] = { "vgchange", "-ay", ALTINST_VG, NULL };
 	if (lvm_cmd("activating altinst_rootvg", act) < 0)
@@ -1057,20 +1038,10 @@ static int wake_clone(const struct altinst_state *st)
 
 static int sleep_clone(void)
 {
-	struct mount_table mt;
-	if (mounts_read(&mt) == 0) {
-		/* deepest first */
-		for (size_t i = mt.n; i-- > 0;) {
-			const char *tg = mt.e[i].target;
-			if (strncmp(tg, ALTINST_MNT, strlen(ALTINST_MNT)) == 0 &&
-			    (tg[strlen(ALTINST_MNT)] == '/' || tg[strlen(ALTINST_MNT)] == '\0') &&
-			    umount(tg) < 0) {
-				errmsg_errno(-errno, "unmounting '%s'", tg);
-				mounts_release(&mt);
-				return -1;
-			}
-		}
-		mounts_release(&mt);
+	char why[512];
+	if (vgtree_unmount(ALTINST_MNT, why, sizeof(why)) < 0) {
+		errmsg("%s", why);
+		return -1;
 	}
 	const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
 	return lvm_cmd("deactivating altinst_rootvg", deact);

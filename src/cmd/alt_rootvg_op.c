@@ -254,16 +254,6 @@ static int vg_in_use(const char *uuid, char *lv, size_t len)
 	return used;
 }
 
-static int is_mounted(const char *path)
-{
-	struct mount_table mt;
-	if (mounts_read(&mt) < 0)
-		return 0;
-	int m = mounts_find_target(&mt, path) != NULL;
-	mounts_release(&mt);
-	return m;
-}
-
 static int rename_vg(const char *uuid, const char *to)
 {
 	const char *args[] = { "vgrename", uuid, to, NULL };
@@ -288,7 +278,7 @@ static int wake(const char *disk)
 		errmsg("-W -d '%s': it holds rootvg, the running system", disk);
 		return EXIT_FAIL;
 	}
-	if (is_mounted(ALTINST_MNT)) {
+	if (mounts_is_target(ALTINST_MNT)) {
 		errmsg("-W: %s is in use already (put the woken volume group to sleep with -S first)", ALTINST_MNT);
 		return EXIT_FAIL;
 	}
@@ -362,7 +352,7 @@ static int customize(const char *script, const char *resolv)
 		errmsg("-C: nothing to do: give -s SCRIPT and/or -R RESOLV_CONF");
 		return EXIT_USAGE;
 	}
-	if (!is_mounted(ALTINST_MNT) || vg_exists(ALTINST_VG, NULL, 0) <= 0) {
+	if (!mounts_is_target(ALTINST_MNT) || vg_exists(ALTINST_VG, NULL, 0) <= 0) {
 		errmsg("-C: nothing is awake on %s: wake a volume group with -W -d DISK first", ALTINST_MNT);
 		return EXIT_FAIL;
 	}
@@ -510,6 +500,11 @@ static void format_time(const char *tag, char *out, size_t len)
 		snprintf(out, len, "-");
 }
 
+static int by_pv_name(const void *a, const void *b)
+{
+	return strverscmp(((const struct lvm_pv *)a)->name, ((const struct lvm_pv *)b)->name);
+}
+
 static int list_vgs(int json)
 {
 	struct lvm_vg *vgs;
@@ -519,6 +514,7 @@ static int list_vgs(int json)
 		errmsg("cannot read the volume groups: %s", lvm_last_error());
 		return EXIT_FAIL;
 	}
+	qsort(pvs, np, sizeof(*pvs), by_pv_name);
 	struct listed *l = xcalloc(nv + 1, sizeof(*l));
 	size_t k = 0;
 	for (size_t i = 0; i < nv; i++) {

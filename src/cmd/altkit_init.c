@@ -335,9 +335,21 @@ static _Noreturn void shell_loop(void)
 	}
 }
 
+/* altkit.test.cut_after_renames=N: stop dead after the Nth rename, so that a
+ * test can cut the power at exactly that point (a real cut lands anywhere). */
 static void say_rename(const struct vgroles_step *st, void *arg)
 {
+	static int done;
+	const char *cut = arg;
 	printf("altkit-init: volume group %s: '%s' is now '%s'\n", st->uuid, st->from, st->to);
+	if (cut && atoi(cut) == ++done) {
+		printf("altkit-init: test: stopped after %d rename%s (altkit.test.cut_after_renames)\n", done,
+		       done == 1 ? "" : "s");
+		fflush(stdout);
+		sync();
+		for (;;)
+			pause();
+	}
 	fflush(stdout);
 }
 
@@ -431,7 +443,7 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 	free(vgs);
 
 	/* Names before activation: the booted VG becomes rootvg (DESIGN §2). */
-	int rc = vgroles_take_root(uuid, say_rename, NULL);
+	int rc = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(cl, "altkit.test.cut_after_renames"));
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot give volume group %s the name '%s': %s", uuid, ROOTVG,
 			 rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));

@@ -93,6 +93,22 @@ static void make_mutable(int fd)
 	}
 }
 
+/* The efivarfs directory's fd with fn set to NAME's file, made mutable if it
+ * exists: what changing or removing a variable starts with. */
+static int open_for_change(const char *name, char *fn, size_t len)
+{
+	int dfd = open_dir();
+	if (dfd < 0)
+		return dfd;
+	file_name(fn, len, name);
+	int fd = openat(dfd, fn, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		make_mutable(fd);
+		close(fd);
+	}
+	return dfd;
+}
+
 /* ALTKIT_FAULT_EFIVAR_WRITE=N: the Nth write fails as a full NVRAM does
  * (tests of the all-or-nothing rule; a real store cannot be filled on cue). */
 static int fault_injected(void)
@@ -107,19 +123,13 @@ int efivar_set(const char *name, const uint8_t *data, size_t len, uint32_t attr)
 	char fn[128];
 	if (fault_injected())
 		return -ENOSPC;
-	int dfd = open_dir();
+	int dfd = open_for_change(name, fn, sizeof(fn));
 	if (dfd < 0)
 		return dfd;
-	file_name(fn, sizeof(fn), name);
-	int fd = openat(dfd, fn, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		make_mutable(fd);
-		close(fd);
-	}
 	/* efivarfs replaces a variable with each write and cannot truncate;
 	 * a plain directory (captured variables) needs O_TRUNC */
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (is_efivarfs(dfd) ? 0 : O_TRUNC);
-	fd = openat(dfd, fn, flags, 0644);
+	int fd = openat(dfd, fn, flags, 0644);
 	int rc = fd < 0 ? -errno : 0;
 	close(dfd);
 	if (rc < 0)
@@ -141,15 +151,9 @@ int efivar_set(const char *name, const uint8_t *data, size_t len, uint32_t attr)
 int efivar_del(const char *name)
 {
 	char fn[128];
-	int dfd = open_dir();
+	int dfd = open_for_change(name, fn, sizeof(fn));
 	if (dfd < 0)
 		return dfd;
-	file_name(fn, sizeof(fn), name);
-	int fd = openat(dfd, fn, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0) {
-		make_mutable(fd);
-		close(fd);
-	}
 	int rc = unlinkat(dfd, fn, 0) < 0 ? -errno : 0;
 	close(dfd);
 	return rc;

@@ -59,8 +59,9 @@ static int run_lvm(const char *const args[], int flags, struct run_result *r)
 
 int lvm_run(const char *const args[])
 {
+	/* its chatter ("Volume group ... successfully renamed") is not ours to print */
 	struct run_result r;
-	int rc = run_lvm(args, 0, &r);
+	int rc = run_lvm(args, RUN_CAPTURE_OUT, &r);
 	run_result_release(&r);
 	return rc;
 }

@@ -40,8 +40,8 @@ struct lvm_pv {
 /* The lvm program to run ("lvm" from PATH unless ALTKIT_LVM is set). */
 const char *lvm_program(void);
 
-/* Run `lvm ARGS...` (args NULL-terminated, without "lvm"); its stderr is kept
- * for lvm_last_error(). Returns 0, LVM_E_FAILED, or -errno if it cannot run. */
+/* Run `lvm ARGS...` (args NULL-terminated, without "lvm"); its stdout is
+ * dropped, its stderr kept for lvm_last_error(). Returns 0, LVM_E_FAILED, or -errno if it cannot run. */
 int lvm_run(const char *const args[]);
 /* The last error line lvm printed (empty when none). */
 const char *lvm_last_error(void);

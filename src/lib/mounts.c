@@ -96,3 +96,13 @@ const struct mount_entry *mounts_find_target(const struct mount_table *t, const 
 			found = &t->e[i];
 	return found;
 }
+
+int mounts_is_target(const char *path)
+{
+	struct mount_table mt;
+	if (mounts_read(&mt) < 0)
+		return 0;
+	int m = mounts_find_target(&mt, path) != NULL;
+	mounts_release(&mt);
+	return m;
+}

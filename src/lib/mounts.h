@@ -23,4 +23,6 @@ void mounts_release(struct mount_table *t);
 const struct mount_entry *mounts_find_dev(const struct mount_table *t, unsigned major, unsigned minor);
 /* The mount whose target is exactly PATH (the last one: what is visible). */
 const struct mount_entry *mounts_find_target(const struct mount_table *t, const char *path);
+/* Is something mounted exactly on PATH (in this process's view)? */
+int mounts_is_target(const char *path);
 #endif

@@ -29,23 +29,23 @@ static int mount_one(const struct vgtree_lv *lv, const char *root, const char *r
 	return intree_mount(root, rel, lv->dev, type, flags, data);
 }
 
-/* Which LV does an fstab device name? /dev/VG/LV and /dev/mapper/VG-LV by
- * the LV name alone (the VG may carry another name here), UUID=, LABEL=. */
-static const struct vgtree_lv *fstab_lv(const struct vgtree_lv *lvs, size_t n, const char *spec)
+int vgtree_fstab_names(const char *spec, const char *lv, const char *uuid, const char *label)
 {
 	const char *slash = strrchr(spec, '/'), *dash = strrchr(spec, '-');
-	for (size_t i = 0; i < n; i++) {
-		const struct vgtree_lv *l = &lvs[i];
-		if (strncmp(spec, "UUID=", 5) == 0 && l->uuid[0] && strcmp(spec + 5, l->uuid) == 0)
-			return l;
-		if (strncmp(spec, "LABEL=", 6) == 0 && l->label[0] && strcmp(spec + 6, l->label) == 0)
-			return l;
-		if (strncmp(spec, "/dev/mapper/", 12) == 0 && dash && strcmp(dash + 1, l->name) == 0)
-			return l;
-		if (strncmp(spec, "/dev/", 5) == 0 && strncmp(spec, "/dev/mapper/", 12) != 0 && slash &&
-		    slash > spec + 5 && strcmp(slash + 1, l->name) == 0)
-			return l;
-	}
+	if (strncmp(spec, "UUID=", 5) == 0)
+		return uuid[0] && strcmp(spec + 5, uuid) == 0;
+	if (strncmp(spec, "LABEL=", 6) == 0)
+		return label[0] && strcmp(spec + 6, label) == 0;
+	if (strncmp(spec, "/dev/mapper/", 12) == 0)
+		return dash && strcmp(dash + 1, lv) == 0;
+	return strncmp(spec, "/dev/", 5) == 0 && slash && slash > spec + 5 && strcmp(slash + 1, lv) == 0;
+}
+
+static const struct vgtree_lv *fstab_lv(const struct vgtree_lv *lvs, size_t n, const char *spec)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vgtree_fstab_names(spec, lvs[i].name, lvs[i].uuid, lvs[i].label))
+			return &lvs[i];
 	return NULL;
 }
 
