@@ -315,7 +315,7 @@ static int mount_ro(const char *dev, const char *dir, const char *fstype)
 static struct source_fs *fstab_device(struct source *src, const char *spec)
 {
 	for (size_t i = 0; i < src->nfs; i++)
-		if (vgtree_fstab_names(spec, src->fs[i].lv, src->fs[i].uuid, src->fs[i].label))
+		if (vgtree_fstab_names(spec, src->vg, src->fs[i].lv, src->fs[i].uuid, src->fs[i].label))
 			return &src->fs[i];
 	return NULL;
 }
@@ -355,7 +355,8 @@ static int mount_offline_source(struct source *src)
 	snprintf(root->src_dir, sizeof(root->src_dir), "%s", SRC_MNT);
 	root->used = used_bytes(SRC_MNT);
 
-	FILE *fst = fopen(SRC_MNT "/etc/fstab", "re");
+	int fstfd = intree_open(SRC_MNT, "etc/fstab", O_RDONLY, 0);
+	FILE *fst = fstfd >= 0 ? fdopen(fstfd, "r") : NULL;
 	char line[1024];
 	while (fst && fgets(line, sizeof(line), fst)) {
 		char spec[512], mp[256], type[32];
@@ -1237,9 +1238,11 @@ static int set_boot_list(const struct altinst_state *st, const char *cmdline, co
 		    "the clone boots with 'altkit.vg=%s'", st->uuid);
 		return 0;
 	}
-	if (bootlist_boot_vg(st->uuid, cmdline, !o->skip_checks, &num, disk, sizeof(disk), why, sizeof(why)) < 0) {
-		errmsg("the boot list: %s%s%s (-g skips the checks, -B leaves the list alone); "
-		       "run phase 3 again", disk[0] ? disk : "", disk[0] ? ": " : "", why);
+	int rc = bootlist_boot_vg(st->uuid, cmdline, !o->skip_checks, &num, disk, sizeof(disk), why, sizeof(why));
+	if (rc < 0) {
+		errmsg("the boot list: %s%s%s; %s (-g skips the checks, -B leaves the list alone); run phase 3 again",
+		       disk[0] ? disk : "", disk[0] ? ": " : "", why,
+		       rc == BOOTLIST_PARTLY ? "it may be partly changed: see 'bootlist -m normal -o'" : "it was not changed");
 		return -1;
 	}
 	say("the boot list now starts with %s (Boot%04X)", disk, num);

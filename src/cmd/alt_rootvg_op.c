@@ -79,9 +79,20 @@ static void remove_stale_snapshots(void)
 	free(lvs);
 }
 
+/* altinst_rootvg, old_rootvg, old_rootvgN: the names -X may remove */
+static int removable_name(const char *vg)
+{
+	size_t l = strlen(OLD_ROOTVG);
+	if (strcmp(vg, ALTINST_VG) == 0)
+		return 1;
+	if (strncmp(vg, OLD_ROOTVG, l) != 0)
+		return 0;
+	return strspn(vg + l, "0123456789") == strlen(vg + l);
+}
+
 static int remove_vg(const char *vg)
 {
-	if (strcmp(vg, ALTINST_VG) != 0 && strncmp(vg, OLD_ROOTVG, strlen(OLD_ROOTVG)) != 0) {
+	if (!removable_name(vg)) {
 		errmsg("-X '%s': only altinst_rootvg and old_rootvg can be removed%s", vg,
 		       strcmp(vg, ROOTVG) == 0 ? " (rootvg is the running system)" : "");
 		return EXIT_USAGE;
@@ -95,9 +106,17 @@ static int remove_vg(const char *vg)
 		return EXIT_FAIL;
 	}
 	char uuid[40] = "";
-	if (nv > 0)
+	struct altinst_state state = { 0 };
+	if (nv > 0) {
 		snprintf(uuid, sizeof(uuid), "%s", vgs[0].uuid);
+		altinst_parse_tags(vgs[0].tags, &state);
+	}
 	free(vgs);
+	if (state.woke_from[0]) {
+		/* -W renamed another system to altinst_rootvg: it is not a clone to drop */
+		errmsg("-X '%s': it is '%s', woken by -W; put it to sleep with -S first", vg, state.woke_from);
+		return EXIT_FAIL;
+	}
 	if (nv == 0) {
 		errmsg("-X '%s': no such volume group", vg);
 		remove_stale_snapshots();
@@ -107,8 +126,13 @@ static int remove_vg(const char *vg)
 	struct lvm_lv *lvs;
 	size_t nl;
 	struct mount_table mt;
-	if (lvm_lvs(select, &lvs, &nl) < 0 || mounts_read(&mt) < 0) {
+	if (lvm_lvs(select, &lvs, &nl) < 0) {
 		errmsg("cannot read '%s': %s", vg, lvm_last_error());
+		return EXIT_FAIL;
+	}
+	if (mounts_read(&mt) < 0) {
+		errmsg("cannot read the mount table");
+		free(lvs);
 		return EXIT_FAIL;
 	}
 	for (size_t i = 0; i < nl; i++) {
@@ -137,8 +161,11 @@ static int remove_vg(const char *vg)
 	char why[512];
 	size_t dropped = 0;
 	if (efivars_available() == 0) {
-		if (bootlist_drop_vg(uuid, &dropped, why, sizeof(why)) < 0) {
-			errmsg("-X '%s': %s; nothing was removed", vg, why);
+		int rc = bootlist_drop_vg(uuid, &dropped, why, sizeof(why));
+		if (rc < 0) {
+			errmsg("-X '%s': %s; %s", vg, why, rc == BOOTLIST_PARTLY ?
+			       "the volume group was not removed, its boot entries may be partly changed" :
+			       "nothing was removed");
 			free(pvs);
 			return EXIT_FAIL;
 		}
@@ -520,6 +547,7 @@ static int list_vgs(int json)
 	for (size_t i = 0; i < nv; i++) {
 		struct listed *e = &l[k];
 		struct bootdisk d;
+		memset(e, 0, sizeof(*e));
 		e->vg = vgs[i];
 		altinst_parse_tags(vgs[i].tags, &e->st);
 		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0] ||

@@ -15,6 +15,7 @@
 #include "bootdisk.h"
 #include "bootlist.h"
 #include "efivars.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
 	"Usage: bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]\n"
@@ -54,7 +55,7 @@ static void print_lines(FILE *out, const char *var)
 		fprintf(out, "(%s cannot be read)\n", var);
 		return;
 	}
-	struct bootlist_line *lines = calloc(n + 1, sizeof(*lines));
+	struct bootlist_line *lines = xcalloc(n + 1, sizeof(*lines));
 	bootlist_describe(nums, n, lines);
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "%-8s Boot%04X  %-16s %s\n", lines[i].disk, lines[i].num, lines[i].vg_name,
@@ -86,25 +87,35 @@ static void print_list(FILE *out, int bits)
 /* Every disk checked and its entry built before any variable is written. */
 static int build_entries(char **names, size_t n, struct efiboot_entry *entries)
 {
-	for (size_t i = 0; i < n; i++) {
+	char (*resolved)[32] = xcalloc(n, sizeof(*resolved));
+	size_t i;
+	for (i = 0; i < n; i++) {
 		struct bootdisk d;
-		char why[512], esp_cmdline[1024], cmdline[1024];
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(names[i], names[j]) == 0) {
-				errmsg("'%s' is named twice; the boot list was not changed", names[i]);
-				return -1;
+		char why[512] = "", esp_cmdline[1024], cmdline[1024];
+		int ok = bootdisk_resolve(names[i], &d, why, sizeof(why)) == 0;
+		for (size_t j = 0; ok && j < i; j++)
+			if (strcmp(d.disk, resolved[j]) == 0) {
+				snprintf(why, sizeof(why), "is named twice");
+				ok = 0;
 			}
-		if (bootdisk_resolve(names[i], &d, why, sizeof(why)) < 0 ||
-		    bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, sizeof(why)) < 0 ||
-		    bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), why, sizeof(why)) < 0) {
-			errmsg("'%s': %s; the boot list was not changed", names[i], why);
-			for (size_t j = 0; j < i; j++)
-				efiboot_entry_free(&entries[j]);
-			return -1;
+		ok = ok && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, sizeof(why)) == 0 &&
+		     bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), why, sizeof(why)) == 0;
+		if (ok && bootlist_entry_for(&d, cmdline, &entries[i]) < 0) {
+			snprintf(why, sizeof(why), "its EFI system partition has no usable partition GUID");
+			ok = 0;
 		}
-		bootlist_entry_for(&d, cmdline, &entries[i]);
+		if (!ok) {
+			errmsg("'%s': %s; the boot list was not changed", names[i], why);
+			break;
+		}
+		snprintf(resolved[i], sizeof(resolved[i]), "%s", d.disk);
 	}
-	return 0;
+	free(resolved);
+	if (i == n)
+		return 0;
+	for (size_t j = 0; j < i; j++)
+		efiboot_entry_free(&entries[j]);
+	return -1;
 }
 
 static int write_file(const char *path, int bits)
@@ -175,16 +186,20 @@ int cmd_bootlist(int argc, char **argv)
 	}
 	int rc = efivars_available();
 	if (rc < 0) {
-		errmsg("no EFI variables at '%s' (%s): this machine did not start through UEFI firmware, "
-		       "or efivarfs is not mounted", efivars_dir(), strerror(-rc));
+		if (rc == -ENOMEDIUM)
+			errmsg("efivarfs is not mounted on '%s' (mount -t efivarfs efivarfs %s)", efivars_dir(),
+			       efivars_dir());
+		else
+			errmsg("no EFI variables at '%s' (%s): this machine did not start through UEFI firmware, "
+			       "or efivarfs is not mounted", efivars_dir(), strerror(-rc));
 		return EXIT_FAIL;
 	}
 
 	char why[512];
 	if (ndisks) {
-		struct efiboot_entry *entries = calloc(ndisks, sizeof(*entries));
-		uint16_t *nums = calloc(ndisks, sizeof(*nums));
-		if (!entries || !nums || build_entries(disks, ndisks, entries) < 0) {
+		struct efiboot_entry *entries = xcalloc(ndisks, sizeof(*entries));
+		uint16_t *nums = xcalloc(ndisks, sizeof(*nums));
+		if (build_entries(disks, ndisks, entries) < 0) {
 			free(entries);
 			free(nums);
 			return EXIT_FAIL;
@@ -194,12 +209,15 @@ int cmd_bootlist(int argc, char **argv)
 			efiboot_entry_free(&entries[i]);
 		free(entries);
 		free(nums);
-		if (rc < 0) {
-			errmsg("%s; the boot list was not changed", why);
-			return EXIT_FAIL;
-		}
-	} else if (invalidate && bootlist_invalidate(mode->bits, why, sizeof(why)) < 0) {
+	} else if (invalidate) {
+		rc = bootlist_invalidate(mode->bits, why, sizeof(why));
+	}
+	if (rc == BOOTLIST_UNCHANGED) {
 		errmsg("%s; the boot list was not changed", why);
+		return EXIT_FAIL;
+	}
+	if (rc == BOOTLIST_PARTLY) {
+		errmsg("%s; the boot list may be partly changed: see 'bootlist -m both -o'", why);
 		return EXIT_FAIL;
 	}
 	if (show || (!ndisks && !invalidate))

@@ -134,7 +134,7 @@ size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max)
 		if (list[di].parent[0] || list[di].optical || fill_esp(&d, list, n, di) < 0)
 			continue;
 		fill_vg(&d, list, n);
-		if (strcmp(d.vg_uuid, vg_uuid) == 0)
+		if (strcmp(d.vg_uuid, vg_uuid) == 0 && d.part_uuid[0] && d.partno && d.size)
 			out[found++] = d;
 	}
 	free(list);
@@ -175,11 +175,19 @@ static int check_esp_files(int espfd, char *cmdline, size_t len, char *why, size
 		size_t n;
 		char *text = read_all_fd(fd, &n);
 		close(fd);
-		if (text) {
-			text[strcspn(text, "\n")] = '\0';
-			snprintf(cmdline, len, "%s", text);
-			free(text);
+		if (!text) {
+			why_set(why, whylen, "its EFI/altkit/cmdline cannot be read", "", "");
+			return -1;
 		}
+		text[strcspn(text, "\n")] = '\0';
+		size_t tl = strlen(text);
+		if (tl >= len) {
+			free(text);
+			snprintf(why, whylen, "its EFI/altkit/cmdline is longer than %zu bytes", len - 1);
+			return -1;
+		}
+		memcpy(cmdline, text, tl + 1);
+		free(text);
 	}
 	return 0;
 }
@@ -247,19 +255,24 @@ int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *ou
 			snprintf(why, whylen, "its EFI/altkit/cmdline boots volume group %s, but the disk holds %s",
 				 vg, d->vg_uuid);
 			rc = -1;
-		} else {
-			snprintf(out, len, "%s", esp_cmdline);
+		} else if ((size_t)snprintf(out, len, "%s", esp_cmdline) >= len) {
+			why_set(why, whylen, "its EFI/altkit/cmdline is too long", "", "");
+			rc = -1;
 		}
 		cmdline_release(&cl);
 		return rc;
 	}
-	int n = snprintf(out, len, "initrd=%s altkit.vg=%s", BOOTDISK_INITRD, d->vg_uuid);
+	size_t n = (size_t)snprintf(out, len, "initrd=%s altkit.vg=%s", BOOTDISK_INITRD, d->vg_uuid);
 	/* the console the running system uses: a serial console keeps working */
 	if (cmdline_read("/proc/cmdline", &cl) == 0) {
-		for (size_t i = 0; i < cl.n && n > 0 && (size_t)n < len; i++)
+		for (size_t i = 0; i < cl.n && n < len; i++)
 			if (strcmp(cl.keys[i], "console") == 0 && cl.values[i])
-				n += snprintf(out + n, len - (size_t)n, " console=%s", cl.values[i]);
+				n += (size_t)snprintf(out + n, len - n, " console=%s", cl.values[i]);
 		cmdline_release(&cl);
+	}
+	if (n >= len) {
+		why_set(why, whylen, "the kernel command line for it is too long", "", "");
+		return -1;
 	}
 	return 0;
 }

@@ -66,10 +66,14 @@ int bootlist_is_altkit(const struct efiboot_entry *e)
 	       bootlist_entry_vg(e, uuid, sizeof(uuid));
 }
 
-void bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e)
+int bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e)
 {
 	char desc[96];
+	static const uint8_t zero[16];
 	memset(e, 0, sizeof(*e));
+	if (efiboot_guid_parse(d->part_uuid, e->part_guid) < 0 || memcmp(e->part_guid, zero, 16) == 0 ||
+	    d->partno == 0 || d->size == 0)
+		return -EINVAL;
 	snprintf(desc, sizeof(desc), "altkit %s", d->disk);
 	e->attributes = EFIBOOT_LOAD_OPTION_ACTIVE;
 	e->description = xstrdup(desc);
@@ -77,9 +81,9 @@ void bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct ef
 	e->part_num = d->partno;
 	e->part_start = d->start;
 	e->part_size = d->size;
-	efiboot_guid_parse(d->part_uuid, e->part_guid);
 	e->file_path = xstrdup(BOOTDISK_KERNEL);
 	e->cmdline = xstrdup(cmdline);
+	return 0;
 }
 
 static void boot_name(char *buf, uint16_t num)
@@ -113,28 +117,47 @@ struct undo {
 	size_t n;
 };
 
-static void undo_save(struct undo *u, const char *name)
+/* Keep the variable's state before the first change; a variable that cannot
+ * be read (or a full log) stops the change before anything is written. */
+static int undo_save(struct undo *u, const char *name, char *why, size_t whylen)
 {
 	for (size_t i = 0; i < u->n; i++)
 		if (strcmp(u->v[i].name, name) == 0)
-			return;         /* the first state is the one to restore */
-	if (u->n == sizeof(u->v) / sizeof(u->v[0]))
-		return;
-	struct saved *s = &u->v[u->n++];
+			return 0;       /* the first state is the one to restore */
+	if (u->n == sizeof(u->v) / sizeof(u->v[0])) {
+		snprintf(why, whylen, "too many variables to change at once (at most %zu)", u->n);
+		return -E2BIG;
+	}
+	struct saved *s = &u->v[u->n];
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	s->existed = efivar_get(name, &s->data, &s->len, &s->attr) == 0;
+	int rc = efivar_get(name, &s->data, &s->len, &s->attr);
+	if (rc < 0 && rc != -ENOENT) {
+		snprintf(why, whylen, "cannot read the EFI variable %s: %s", name, strerror(-rc));
+		return rc;
+	}
+	s->existed = rc == 0;
+	if (!s->existed)
+		s->data = NULL;
+	u->n++;
+	return 0;
 }
 
-static void undo_run(struct undo *u)
+/* Put every variable back; a variable that cannot be put back is added to
+ * why. Returns how many could not. */
+static int undo_run(struct undo *u, char *why, size_t whylen)
 {
+	int failed = 0;
 	while (u->n > 0) {
 		struct saved *s = &u->v[--u->n];
-		if (s->existed)
-			efivar_set(s->name, s->data, s->len, s->attr);
-		else
-			efivar_del(s->name);
+		int rc = s->existed ? efivar_set(s->name, s->data, s->len, s->attr) : efivar_del(s->name);
+		if (rc < 0 && !(rc == -ENOENT && !s->existed)) {
+			size_t l = strlen(why);
+			snprintf(why + l, whylen - l, "; %s could not be put back: %s", s->name, strerror(-rc));
+			failed++;
+		}
 		free(s->data);
 	}
+	return failed;
 }
 
 static void undo_forget(struct undo *u)
@@ -144,11 +167,24 @@ static void undo_forget(struct undo *u)
 	u->n = 0;
 }
 
+/* The end of every change: 0 kept, BOOTLIST_UNCHANGED rolled back,
+ * BOOTLIST_PARTLY when a rollback failed too (why says which variable). */
+static int finish(struct undo *u, int rc, char *why, size_t whylen)
+{
+	if (rc >= 0) {
+		undo_forget(u);
+		return 0;
+	}
+	return undo_run(u, why, whylen) ? BOOTLIST_PARTLY : BOOTLIST_UNCHANGED;
+}
+
 static int write_var(struct undo *u, const char *name, const uint8_t *data, size_t len,
 		     char *why, size_t whylen)
 {
-	undo_save(u, name);
-	int rc = efivar_set(name, data, len, EFIVAR_NV_BS_RT);
+	int rc = undo_save(u, name, why, whylen);
+	if (rc < 0)
+		return rc;
+	rc = efivar_set(name, data, len, EFIVAR_NV_BS_RT);
 	if (rc < 0)
 		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
 	return rc;
@@ -157,17 +193,22 @@ static int write_var(struct undo *u, const char *name, const uint8_t *data, size
 static int write_u16s(struct undo *u, const char *name, const uint16_t *v, size_t n,
 		      char *why, size_t whylen)
 {
-	undo_save(u, name);
-	int rc = efivar_set_u16s(name, v, n);
-	if (rc < 0)
-		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
+	uint8_t *data = xmalloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++) {
+		data[2 * i] = (uint8_t)(v[i] & 0xff);
+		data[2 * i + 1] = (uint8_t)(v[i] >> 8);
+	}
+	int rc = write_var(u, name, data, 2 * n, why, whylen);
+	free(data);
 	return rc;
 }
 
 static int delete_var(struct undo *u, const char *name, char *why, size_t whylen)
 {
-	undo_save(u, name);
-	int rc = efivar_del(name);
+	int rc = undo_save(u, name, why, whylen);
+	if (rc < 0)
+		return rc;
+	rc = efivar_del(name);
 	if (rc < 0 && rc != -ENOENT) {
 		snprintf(why, whylen, "cannot remove the EFI variable %s: %s", name, strerror(-rc));
 		return rc;
@@ -242,6 +283,20 @@ static int put_entry(struct undo *u, const struct efiboot_entry *e, const uint16
 	return rc;
 }
 
+/* Does the entry read back from Boot#### say what E said? */
+static int reads_back(uint16_t num, const struct efiboot_entry *e)
+{
+	struct efiboot_entry back;
+	if (bootlist_load(num, &back) < 0)
+		return 0;
+	int same = back.has_hd && back.part_num == e->part_num && back.part_start == e->part_start &&
+		   back.part_size == e->part_size && memcmp(back.part_guid, e->part_guid, 16) == 0 &&
+		   back.file_path && strcmp(back.file_path, e->file_path) == 0 && back.cmdline &&
+		   strcmp(back.cmdline, e->cmdline) == 0;
+	efiboot_entry_free(&back);
+	return same;
+}
+
 int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
 		 char *why, size_t whylen)
 {
@@ -251,10 +306,24 @@ int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint1
 	int rc = efivar_boot_numbers(&existing, &nex);
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
-		return -1;
+		return BOOTLIST_UNCHANGED;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++)
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* one disk named twice (vda, /dev/vda) gets one entry */
+		size_t j = 0;
+		while (j < i && memcmp(entries[j].part_guid, entries[i].part_guid, 16) != 0)
+			j++;
+		if (j < i) {
+			nums[i] = nums[j];
+			continue;
+		}
 		rc = put_entry(&u, &entries[i], existing, nex, nums, i, &nums[i], why, whylen);
+		/* what the firmware will read is what was meant */
+		if (rc == 0 && !reads_back(nums[i], &entries[i])) {
+			snprintf(why, whylen, "Boot%04X does not read back as it was written", nums[i]);
+			rc = -EIO;
+		}
+	}
 	if (rc == 0 && (modes & BOOTLIST_NORMAL) && (rc = read_order(&order, &norder, why, whylen)) == 0) {
 		neworder = xcalloc(norder + n + 1, sizeof(*neworder));
 		size_t k = bootorder_put_first(order, norder, nums, n, neworder);
@@ -263,14 +332,10 @@ int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint1
 	}
 	if (rc == 0 && (modes & BOOTLIST_SERVICE) && n > 0)
 		rc = write_u16s(&u, "BootNext", nums, 1, why, whylen);
-	if (rc < 0)
-		undo_run(&u);
-	else
-		undo_forget(&u);
 	free(existing);
 	free(order);
 	free(neworder);
-	return rc < 0 ? -1 : 0;
+	return finish(&u, rc, why, whylen);
 }
 
 int bootlist_invalidate(int modes, char *why, size_t whylen)
@@ -281,7 +346,7 @@ int bootlist_invalidate(int modes, char *why, size_t whylen)
 		uint16_t *order, *drop, *neworder;
 		size_t n, ndrop = 0;
 		if (read_order(&order, &n, why, whylen) < 0)
-			return -1;
+			return BOOTLIST_UNCHANGED;
 		drop = xcalloc(n + 1, sizeof(*drop));
 		neworder = xcalloc(n + 1, sizeof(*neworder));
 		for (size_t i = 0; i < n; i++) {
@@ -298,6 +363,8 @@ int bootlist_invalidate(int modes, char *why, size_t whylen)
 		free(order);
 		free(drop);
 		free(neworder);
+		if (rc < 0)
+			return finish(&u, rc, why, whylen);
 	}
 	if (rc == 0 && (modes & BOOTLIST_SERVICE)) {
 		uint16_t *next;
@@ -312,11 +379,7 @@ int bootlist_invalidate(int modes, char *why, size_t whylen)
 			free(next);
 		}
 	}
-	if (rc < 0)
-		undo_run(&u);
-	else
-		undo_forget(&u);
-	return rc < 0 ? -1 : 0;
+	return finish(&u, rc, why, whylen);
 }
 
 int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t whylen)
@@ -328,7 +391,7 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t why
 	int rc = efivar_boot_numbers(&nums, &n);
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
-		return -1;
+		return BOOTLIST_UNCHANGED;
 	}
 	drop = xcalloc(n + 1, sizeof(*drop));
 	for (size_t i = 0; i < n; i++) {
@@ -355,18 +418,15 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t why
 			rc = delete_var(&u, name, why, whylen);
 		}
 	}
-	if (rc < 0)
-		undo_run(&u);
-	else {
-		undo_forget(&u);
-		*removed = ndrop;
-	}
 	free(nums);
 	free(drop);
 	free(order);
 	free(neworder);
 	free(next);
-	return rc < 0 ? -1 : 0;
+	rc = finish(&u, rc, why, whylen);
+	if (rc == 0)
+		*removed = ndrop;
+	return rc;
 }
 
 int bootlist_read(const char *var, uint16_t **nums, size_t *n)
@@ -425,20 +485,6 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 	free(vgs);
 }
 
-/* Does the entry read back from Boot#### say what E said? */
-static int reads_back(uint16_t num, const struct efiboot_entry *e)
-{
-	struct efiboot_entry back;
-	if (bootlist_load(num, &back) < 0)
-		return 0;
-	int same = back.has_hd && back.part_num == e->part_num && back.part_start == e->part_start &&
-		   back.part_size == e->part_size && memcmp(back.part_guid, e->part_guid, 16) == 0 &&
-		   back.file_path && strcmp(back.file_path, e->file_path) == 0 && back.cmdline &&
-		   strcmp(back.cmdline, e->cmdline) == 0;
-	efiboot_entry_free(&back);
-	return same;
-}
-
 int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
 		     char *disk, size_t disklen, char *why, size_t whylen)
 {
@@ -446,18 +492,17 @@ int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16
 	char esp_cmdline[1024];
 	if (bootdisk_of_vg(vg_uuid, &d, 1) != 1) {
 		snprintf(why, whylen, "no disk of volume group %s has an EFI system partition", vg_uuid);
-		return -1;
+		return BOOTLIST_UNCHANGED;
 	}
 	snprintf(disk, disklen, "%s", d.disk);
 	if (check && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, whylen) < 0)
-		return -1;
+		return BOOTLIST_UNCHANGED;
 	struct efiboot_entry e;
-	bootlist_entry_for(&d, cmdline, &e);
-	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, why, whylen);
-	if (rc == 0 && check && !reads_back(*num, &e)) {
-		snprintf(why, whylen, "Boot%04X does not read back as it was written", *num);
-		rc = -1;
+	if (bootlist_entry_for(&d, cmdline, &e) < 0) {
+		snprintf(why, whylen, "%s: its EFI system partition has no usable partition GUID", d.disk);
+		return BOOTLIST_UNCHANGED;
 	}
+	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, why, whylen);
 	efiboot_entry_free(&e);
 	return rc;
 }

@@ -8,10 +8,12 @@
 
 /* The firmware boot list: Boot#### load options, BootOrder, BootNext,
  * BootCurrent. Every change is all or nothing: the variables written are
- * put back as they were when a later write fails. Returns 0 or -1 with the
- * reason in why; never prints. */
+ * put back as they were when a later write fails. The changing functions
+ * return 0, or BOOTLIST_UNCHANGED with the reason in why, or BOOTLIST_PARTLY
+ * when even putting back failed (why names the variables); never print. */
 
 enum { BOOTLIST_NORMAL = 1, BOOTLIST_SERVICE = 2 };
+enum { BOOTLIST_UNCHANGED = -1, BOOTLIST_PARTLY = -2 };
 
 /* Pure: ORDER with FIRST in front (each once), the rest in their old order.
  * out holds n + nfirst; returns its length. */
@@ -26,16 +28,17 @@ int bootlist_is_altkit(const struct efiboot_entry *e);
 /* The VG UUID an entry boots (altkit.vg=), or 0 when it names none. */
 int bootlist_entry_vg(const struct efiboot_entry *e, char *uuid, size_t len);
 
-/* The load option that boots disk D with CMDLINE. Free with efiboot_entry_free. */
-void bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e);
+/* The load option that boots disk D with CMDLINE. Free with efiboot_entry_free.
+ * -EINVAL when D's ESP has no partition GUID, number or size. */
+int bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e);
 
 /* Read and decode Boot####. -ENOENT, -EINVAL (malformed), or -errno. */
 int bootlist_load(uint16_t num, struct efiboot_entry *e);
 
 /* Make sure a Boot#### exists for each entry (an existing one for the same
- * partition and file is reused and updated, never duplicated), then put them
- * first in BootOrder (NORMAL) and/or set BootNext to the first (SERVICE).
- * nums gets the entries' numbers. */
+ * partition and file is reused and updated, never duplicated) and reads back
+ * as meant, then put them first in BootOrder (NORMAL) and/or set BootNext to
+ * the first (SERVICE). nums gets the entries' numbers. */
 int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
 		 char *why, size_t whylen);
 
@@ -61,8 +64,7 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 /* "BootOrder", "BootNext", "BootCurrent" as numbers; n = 0 when unset. */
 int bootlist_read(const char *var, uint16_t **nums, size_t *n);
 /* Put the disk of the VG (the first with an ESP) first in BootOrder, booting
- * CMDLINE. check: the ESP must hold the kernel and initrd, and the entry must
- * read back as written. *num and disk get what was set. */
+ * CMDLINE. check: the ESP must hold the kernel and initrd. *num and disk get what was set. */
 int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
 		     char *disk, size_t disklen, char *why, size_t whylen);
 #endif

@@ -41,8 +41,13 @@ int efivars_available(void)
 	int fd = open_dir();
 	if (fd < 0)
 		return fd == -ENOTDIR ? -ENOENT : fd;
+	/* UEFI machines have the directory even where efivarfs is not mounted
+	 * on it: empty, and every write refused. A directory of captured
+	 * variables ($EFIVARFS_PATH) is what it is. */
+	const char *env = getenv("EFIVARFS_PATH");
+	int rc = (env && *env) || is_efivarfs(fd) ? 0 : -ENOMEDIUM;
 	close(fd);
-	return 0;
+	return rc;
 }
 
 static void file_name(char *buf, size_t len, const char *name)
@@ -109,8 +114,9 @@ static int open_for_change(const char *name, char *fn, size_t len)
 	return dfd;
 }
 
-/* ALTKIT_FAULT_EFIVAR_WRITE=N: the Nth write fails as a full NVRAM does
- * (tests of the all-or-nothing rule; a real store cannot be filled on cue). */
+/* ALTKIT_FAULT_EFIVAR_WRITE=N: the Nth change (a write or a removal) fails
+ * as a full NVRAM does (tests of the all-or-nothing rule; a real store cannot
+ * be filled on cue). */
 static int fault_injected(void)
 {
 	static long count;
@@ -151,6 +157,8 @@ int efivar_set(const char *name, const uint8_t *data, size_t len, uint32_t attr)
 int efivar_del(const char *name)
 {
 	char fn[128];
+	if (fault_injected())
+		return -EIO;
 	int dfd = open_for_change(name, fn, sizeof(fn));
 	if (dfd < 0)
 		return dfd;

@@ -86,7 +86,10 @@ int intree_write(const char *root, const char *relpath, const char *content, siz
 		return dir;
 	snprintf(tmp, sizeof(tmp), ".%s.altkit-new", last);
 	int rc = 0;
-	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+	/* a fresh file: whatever has the temporary name (a hard link planted
+	 * there) is not written through */
+	unlinkat(dir, tmp, 0);
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		rc = -errno;
 	else {
@@ -114,7 +117,8 @@ int intree_copy_in(const char *root, const char *from, const char *relpath, mode
 	close(in);
 	if (!data)
 		return -e;
-	intree_remove(root, relpath);
+	/* the rename replaces whatever RELPATH was (a symlink too), only once the
+	 * new content is complete */
 	int rc = intree_write(root, relpath, data, len, mode);
 	free(data);
 	return rc;

@@ -16,7 +16,7 @@ int intree_remove(const char *root, const char *relpath);
  * rename over it). */
 int intree_write(const char *root, const char *relpath, const char *content, size_t len, mode_t mode);
 /* Install the host file FROM as RELPATH (whatever RELPATH was, a symlink
- * included, is replaced). */
+ * included, is replaced by the rename at the end). */
 int intree_copy_in(const char *root, const char *from, const char *relpath, mode_t mode);
 /* mkdir RELPATH (0 when it exists as a directory already). */
 int intree_mkdir(const char *root, const char *relpath, mode_t mode);

@@ -14,6 +14,8 @@
 #include "mounts.h"
 #include "vgtree.h"
 
+#define ROOT_VG_NAME "rootvg"   /* what a system's fstab calls its own VG */
+
 struct vgtree_lv {
 	char name[128], dev[300], type[32], uuid[64], label[64];
 };
@@ -29,22 +31,55 @@ static int mount_one(const struct vgtree_lv *lv, const char *root, const char *r
 	return intree_mount(root, rel, lv->dev, type, flags, data);
 }
 
-int vgtree_fstab_names(const char *spec, const char *lv, const char *uuid, const char *label)
+/* "/dev/mapper/VG-LV": '-' inside either name is doubled. Fills vg and lv. */
+static int split_dm_name(const char *name, char *vg, char *lv, size_t len)
 {
-	const char *slash = strrchr(spec, '/'), *dash = strrchr(spec, '-');
+	char *out = vg;
+	size_t k = 0;
+	for (const char *p = name; *p; p++) {
+		if (p[0] == '-' && p[1] == '-') {
+			p++;
+		} else if (p[0] == '-' && out == vg) {
+			vg[k] = '\0';
+			out = lv;
+			k = 0;
+			continue;
+		}
+		if (k + 1 >= len)
+			return -1;
+		out[k++] = *p;
+	}
+	out[k] = '\0';
+	return out == lv ? 0 : -1;
+}
+
+static int vg_is(const char *name, size_t n, const char *vg)
+{
+	return (strlen(vg) == n && strncmp(name, vg, n) == 0) ||
+	       (strlen(ROOT_VG_NAME) == n && strncmp(name, ROOT_VG_NAME, n) == 0);
+}
+
+int vgtree_fstab_names(const char *spec, const char *vg, const char *lv, const char *uuid, const char *label)
+{
+	char dvg[128], dlv[128];
 	if (strncmp(spec, "UUID=", 5) == 0)
 		return uuid[0] && strcmp(spec + 5, uuid) == 0;
 	if (strncmp(spec, "LABEL=", 6) == 0)
 		return label[0] && strcmp(spec + 6, label) == 0;
 	if (strncmp(spec, "/dev/mapper/", 12) == 0)
-		return dash && strcmp(dash + 1, lv) == 0;
-	return strncmp(spec, "/dev/", 5) == 0 && slash && slash > spec + 5 && strcmp(slash + 1, lv) == 0;
+		return split_dm_name(spec + 12, dvg, dlv, sizeof(dvg)) == 0 && vg_is(dvg, strlen(dvg), vg) &&
+		       strcmp(dlv, lv) == 0;
+	if (strncmp(spec, "/dev/", 5) != 0)
+		return 0;
+	const char *name = spec + 5, *slash = strchr(name, '/');
+	return slash && !strchr(slash + 1, '/') && vg_is(name, (size_t)(slash - name), vg) &&
+	       strcmp(slash + 1, lv) == 0;
 }
 
-static const struct vgtree_lv *fstab_lv(const struct vgtree_lv *lvs, size_t n, const char *spec)
+static const struct vgtree_lv *fstab_lv(const struct vgtree_lv *lvs, size_t n, const char *vg, const char *spec)
 {
 	for (size_t i = 0; i < n; i++)
-		if (vgtree_fstab_names(spec, lvs[i].name, lvs[i].uuid, lvs[i].label))
+		if (vgtree_fstab_names(spec, vg, lvs[i].name, lvs[i].uuid, lvs[i].label))
 			return &lvs[i];
 	return NULL;
 }
@@ -68,11 +103,20 @@ static int mount_root(const struct vgtree_lv *lvs, size_t n, const char *root_lv
 				   pass == 1 ? !root_lv && strcmp(l->name, "root") == 0 : !root_lv;
 			if (!want || !l->type[0] || strcmp(l->type, "swap") == 0)
 				continue;
-			if (mount_one(l, dir, NULL, flags) < 0)
+			/* looked at read-only (no journal replayed): only the
+			 * root found is mounted as asked */
+			if (mount_one(l, dir, NULL, MS_RDONLY) < 0)
 				continue;
-			if (has_fstab(dir))
+			int found = has_fstab(dir);
+			if (found && (flags & MS_RDONLY))
 				return 0;
 			umount(dir);
+			if (found) {
+				int e = mount_one(l, dir, NULL, flags);
+				if (e < 0)
+					snprintf(why, whylen, "cannot mount its root '%s': %s", l->name, strerror(-e));
+				return e < 0 ? -1 : 0;
+			}
 		}
 	snprintf(why, whylen, "no logical volume holds a root filesystem with /etc/fstab%s%s",
 		 root_lv ? " (looked at " : "", root_lv ? root_lv : "");
@@ -122,7 +166,7 @@ int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned 
 		if (line[0] == '#' || sscanf(line, "%511s %255s %31s", spec, mp, type) != 3 || mp[0] != '/' ||
 		    strcmp(mp, "/") == 0)
 			continue;
-		const struct vgtree_lv *l = fstab_lv(lvs, k, spec);
+		const struct vgtree_lv *l = fstab_lv(lvs, k, vg, spec);
 		if (!l || !l->type[0] || strcmp(l->type, "swap") == 0)
 			continue;
 		if (!(flags & MS_RDONLY))

@@ -13,10 +13,11 @@
 int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned long flags,
 		 char *why, size_t whylen);
 
-/* Does an fstab device SPEC name the LV called LV with filesystem UUID and
- * LABEL? /dev/VG/LV and /dev/mapper/VG-LV match by the LV name alone (the VG
- * may carry another name here than on its system), UUID= and LABEL= by value. */
-int vgtree_fstab_names(const char *spec, const char *lv, const char *uuid, const char *label);
+/* Does an fstab device SPEC name LV of VG, with filesystem UUID and LABEL?
+ * /dev/VG/LV and /dev/mapper/VG-LV (doubled '-' undone) match with the VG's
+ * name here or "rootvg" (the name it has on its own system: a clone or an
+ * old_rootvg is rootvg there); UUID= and LABEL= by value. */
+int vgtree_fstab_names(const char *spec, const char *vg, const char *lv, const char *uuid, const char *label);
 
 /* Unmount DIR and everything below it, deepest first. */
 int vgtree_unmount(const char *dir, char *why, size_t whylen);

@@ -59,8 +59,12 @@ like "$err" "^bootlist: cannot write the EFI variable BootOrder: No space left o
 	"-i with a failing write: says which variable"
 is "$(state)" "$before" "-i with a failing write: nothing changed"
 
+before=$(state)
 ALTKIT_FAULT_EFIVAR_WRITE=2 run "$ALTKIT" bootlist -m both -i
-# the second write is BootNext's removal (a delete, not a write): both succeed
+is "$rc" 1 "-i, the second change failing: exit 1"
+like "$err" "^bootlist: cannot remove the EFI variable BootNext: I/O error; the boot list was not changed$" \
+	"-i, the second change failing: says which"
+is "$(state)" "$before" "-i, the second change failing: BootOrder, already written, is put back"
 run "$ALTKIT" bootlist -m normal -i -f "$tmp/list"
 is "$rc" 0 "-m normal -i: exit 0"
 is "$(u16 BootOrder)" "0000 0004" "-m normal -i: altkit's entries (by kernel path or altkit.vg=) leave BootOrder"

@@ -27,7 +27,7 @@ refuse 1 "bootlist: 'vda2': is a partition of 'vda'; name the whole disk; the bo
 refuse 1 "bootlist: 'vdc': holds no volume group (nothing altkit can boot); the boot list was not changed" -m normal vdc
 refuse 1 "bootlist: 'vdd': its EFI system partition has no EFI/altkit/vmlinuz.efi; the boot list was not changed" -m normal vdd
 refuse 1 "bootlist: 'sr9': no such disk; the boot list was not changed" -m normal vda sr9
-refuse 1 "bootlist: 'vda' is named twice; the boot list was not changed" -m normal vda vda
+refuse 1 "bootlist: '/dev/vda': is named twice; the boot list was not changed" -m normal vda /dev/vda
 before=$(state)
 out=$(ALTKIT_FAULT_EFIVAR_WRITE=2 bootlist -m both vda 2>&1); st=$?
 is "$st" 1 "a write failing half way (BootOrder after the new Boot####): exit 1"

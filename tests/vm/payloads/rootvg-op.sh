@@ -49,7 +49,8 @@ is "$(names)" "altinst_rootvg rootvg " "  named altinst_rootvg"
 t "  its root on /alt_inst" [ -f /alt_inst/etc/fstab ]
 for m in var home; do t "  its /$m mounted as its fstab says" grep -q " /alt_inst/$m " /proc/mounts; done
 refuse 1 "alt_rootvg_op: -W: /alt_inst is in use already (put the woken volume group to sleep with -S first)" -W -d vdb
-refuse 1 "alt_rootvg_op: -X 'altinst_rootvg': 'home' is mounted on /alt_inst/home; unmount it first" -X
+refuse 1 "alt_rootvg_op: -X 'altinst_rootvg': it is 'spare_vg', woken by -W; put it to sleep with -S first" -X
+refuse 2 "alt_rootvg_op: -X 'old_rootvg||vg_name=x': only altinst_rootvg and old_rootvg can be removed" -X 'old_rootvg||vg_name=x'
 echo "nameserver 192.0.2.53" >/run/t/resolv
 printf '#!/bin/sh\necho "$ALT_INST" >"$ALT_INST/etc/customized-by-C"\n' >/run/t/c.sh; chmod +x /run/t/c.sh
 out=$(alt_rootvg_op -C -s /run/t/c.sh -R /run/t/resolv 2>&1); st=$?
@@ -79,6 +80,9 @@ is "$(names)" "rootvg spare_vg " "  the VG has its name back"
 is "$(active spare_vg)" "" "  and is inactive"
 
 t "-v altinst_rootvg -d vdb" alt_rootvg_op -v altinst_rootvg -d vdb
+lvm vgchange -q -ay altinst_rootvg >/dev/null && mkdir -p /run/t/h && mount /dev/altinst_rootvg/home /run/t/h
+refuse 1 "alt_rootvg_op: -X 'altinst_rootvg': 'home' is mounted on /run/t/h; unmount it first" -X
+umount /run/t/h
 out=$(alt_rootvg_op -X 2>&1); st=$?
 is "$st" 0 "-X" || echo "$out" | sed 's/^/#   /'
 is "$(names)" "rootvg " "  only rootvg is left"
