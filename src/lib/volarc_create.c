@@ -112,7 +112,7 @@ static int make_tmp(struct creator *c, struct verr *e)
 		c->fds[0] = fd;
 	}
 	if (rc < 0) {
-		verr_set(e, rc, "'%s': cannot write beside it: %s", c->o->vol, strerror(-rc));
+		verr_set(e, rc, "cannot write beside it: %s", strerror(-rc));
 		free(c->tmp);
 		c->tmp = NULL;
 	}
@@ -156,9 +156,9 @@ static int publish(struct creator *c, struct verr *e)
 	const char *vol = c->o->vol;
 	for (unsigned v = 1; v <= c->count; v++)
 		if (fsync(c->fds[v - 1]) < 0)
-			return verr_set(e, -errno, "'%s': writing the volume: %s", vol, strerror(errno));
+			return verr_set(e, -errno, "writing the volume: %s", strerror(errno));
 	if (c->o->multivolume && fsync_path(c->tmp) < 0)
-		return verr_set(e, -errno, "'%s': %s", vol, strerror(errno));
+		return verr_set(e, -errno, "%s", strerror(errno));
 	long rc = syscall(SYS_renameat2, AT_FDCWD, c->tmp, AT_FDCWD, vol, RENAME_NOREPLACE);
 	if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
 		/* a file system without RENAME_NOREPLACE: look, then rename */
@@ -170,8 +170,8 @@ static int publish(struct creator *c, struct verr *e)
 	}
 	if (rc < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY)
-			return verr_set(e, -EEXIST, "'%s' appeared while the volumes were written: left as it is", vol);
-		return verr_set(e, -errno, "'%s': %s", vol, strerror(errno));
+			return verr_set(e, -EEXIST, "appeared while the volumes were written: left as it is");
+		return verr_set(e, -errno, "%s", strerror(errno));
 	}
 	free(c->tmp);
 	c->tmp = NULL;
@@ -192,7 +192,7 @@ static int write_volume(struct creator *c, unsigned index, const char *text, str
 		int err = errno;
 		free(p);
 		if (c->fds[index - 1] < 0)
-			return verr_set(e, -err, "'%s': volume %u: %s", o->vol, index, strerror(err));
+			return verr_set(e, -err, "volume %u: %s", index, strerror(err));
 	}
 	c->index = index;
 	struct volarc_iso_job job = {
@@ -235,7 +235,7 @@ static int patch_volume(struct creator *c, unsigned index, struct verr *e)
 	if (rc == 0)
 		rc = check_volume(c, index, v, e);
 	if (rc == 0 && pwrite(c->fds[index - 1], text, len, (off_t)v->set_lsn * VOLARC_SECTOR) != (ssize_t)len)
-		rc = verr_set(e, -errno, "'%s': volume %u: %s", c->o->vol, index, strerror(errno));
+		rc = verr_set(e, -errno, "volume %u: %s", index, strerror(errno));
 	volarc_vol_close(v);
 	v = NULL;
 	/* and read it back: what list, copy and catalog will read */
@@ -274,9 +274,9 @@ int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, s
 	struct stat st;
 	memset(res, 0, sizeof(*res));
 	if (lstat(o->vol, &st) == 0)
-		return verr_set(e, -EEXIST, "'%s' exists: volarc does not write over it", o->vol);
+		return verr_set(e, -EEXIST, "exists already: volarc does not write over it");
 	if (errno != ENOENT)
-		return verr_set(e, -errno, "'%s': %s", o->vol, strerror(errno));
+		return verr_set(e, -errno, "%s", strerror(errno));
 	int rc = volarc_iso_init(e);
 	if (rc < 0)
 		return rc;
