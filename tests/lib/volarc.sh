@@ -5,8 +5,8 @@
 #   volarc_tree DIR            the standard test tree (names with spaces and
 #                              non-ASCII letters, a 0-byte file, an empty
 #                              directory, odd modes, old times with ns)
-#   flip_byte IMAGE FILE       flip one byte in IMAGE inside FILE's data
-#                              (found by its first 64 bytes)
+#   flip_byte IMAGE FILE [OFF] flip one byte in IMAGE inside FILE's data
+#                              (found by its 64 bytes at OFF, default 0)
 #   sql DB QUERY               run a query with Python's sqlite3, rows as
 #                              "a|b|c" lines (independent of volarc)
 
@@ -41,10 +41,12 @@ volarc_tree() {
 }
 
 flip_byte() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "${3:-0}" <<'PY'
 import sys
-img, src = sys.argv[1], sys.argv[2]
-head = open(src, 'rb').read(64)
+img, src, off = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src, 'rb') as f:
+    f.seek(off)
+    head = f.read(64)
 with open(img, 'r+b') as f:
     d = f.read()
     at = d.find(head)
