@@ -207,6 +207,17 @@ while IFS='|' read -r want_rc re target args; do
 	fi
 done <<<"$bad"
 
+# a write that fails half way (a file size limit: EFBIG) leaves nothing
+for c in "one volume|$tmp/efbig.iso|" "a set|$tmp/efbig-set|--multivolume --max-size 1"; do
+	IFS='|' read -r desc target opts <<<"$c"
+	# shellcheck disable=SC2086
+	run bash -c 'trap "" XFSZ; ulimit -f 400; exec "$@"' - "$ALTKIT" volarc create "$target" "$tmp/mv" $opts
+	is "$rc" 1 "$desc: the image cannot be written whole: exit 1"
+	like "$err" "^volarc: '$target': writing the image: File too large \(nothing written\)\$" "$desc: the message says why"
+	nothing_written "$target"
+	ok $? "$desc: no volume and no temporary file left"
+done
+
 # extraction never leaves the target: a symbolic link where a directory
 # of the set would go is refused, nothing is written through it
 mkdir -p "$tmp/target" "$tmp/outside"
