@@ -71,9 +71,12 @@ static int parse_hex4(const char *p, uint32_t *v)
 /* A string starting at the opening quote; the result is malloc'd. */
 static char *parse_string(struct parser *ps)
 {
-	const char *p = ps->p + 1;
-	/* the decoded text is never longer than the encoded one */
-	char *out = xmalloc(strlen(p) + 1), *o = out;
+	const char *p = ps->p + 1, *end = p;
+	/* the decoded text is never longer than the encoded one, up to the
+	 * closing quote (not strlen(p): that makes a long document quadratic) */
+	while (*end && *end != '"')
+		end += end[0] == '\\' && end[1] ? 2 : 1;
+	char *out = xmalloc((size_t)(end - p) + 1), *o = out;
 	while (*p != '"') {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\0' || c < 0x20)

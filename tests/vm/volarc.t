@@ -13,14 +13,14 @@ t=$tmp/cd
 mkdir -p "$t"
 echo first >"$t/a first.txt"
 head -c 2621440 /dev/urandom >"$t/big.bin"
-printf '#!/bin/sh\necho hi\n' >"$t/run.sh"
-chmod 750 "$t/run.sh"
+printf '#!/bin/sh\necho hi\n' >"$t/a-run.sh"
+chmod 750 "$t/a-run.sh"
 run "$ALTKIT" volarc create "$tmp/set" "$t" --max-size 1 --multivolume --serial VM_SET
 is "$rc:$(ls "$tmp/set" | tr '\n' ' ')" "0:001 002 003 " "host: a set of three 1 MB volumes"
 "$ALTKIT" volarc list "$tmp/set" >"$tmp/list"
 mkdir "$tmp/rest"
 cp "$tmp/set/002" "$tmp/set/003" "$tmp/rest/"
-(cd "$t" && sha256sum "a first.txt" big.bin run.sh) >"$tmp/sums"
+(cd "$t" && sha256sum "a first.txt" big.bin a-run.sh) >"$tmp/sums"
 vm_payload volarc "$TOP/tests/vm/payloads/volarc.sh" --payload-file "$tmp/list" --payload-file "$tmp/sums" \
 	--payload-file "$tmp/rest" --cdrom "$tmp/set/001"
 done_testing

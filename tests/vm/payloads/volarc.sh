@@ -10,10 +10,10 @@ got() { sha256sum <"$1" | cut -d' ' -f1; }
 
 is "$(volarc list /dev/sr0 2>&1)" "$(cat "$PAYLOAD/list")" "list /dev/sr0: the whole set, from volume 1 alone"
 mkdir -p /tmp/o
-out=$(volarc copy /dev/sr0 "cd/a first.txt" cd/run.sh --to /tmp/o 2>&1); st=$?
+out=$(volarc copy /dev/sr0 "cd/a first.txt" cd/a-run.sh --to /tmp/o 2>&1); st=$?
 is "$st" 0 "copy of files on volume 1: exit 0" || echo "# $out"
 is "$(got "/tmp/o/cd/a first.txt")" "$(sum "a first.txt")" "'a first.txt' from the CD matches its checksum"
-is "$(stat -c %a /tmp/o/cd/run.sh)" 750 "run.sh keeps its mode 0750"
+is "$(stat -c %a /tmp/o/cd/a-run.sh)" 750 "a-run.sh keeps its mode 0750"
 out=$(volarc copy /dev/sr0 cd/big.bin --to /tmp/o 2>&1); st=$?
 is "$st:$out" "1:volarc: volume 2 of set VM_SET is missing: only '/dev/sr0' (volume 1) is here" \
 	"the split file needs volume 2: named"
@@ -31,6 +31,6 @@ like "$(volarc where cd/big.bin)" "^[0-9-]+ [0-9:]+  VM_SET  volume 1 of 3  /dev
 mkdir -p /tmp/cdrom
 t "the kernel mounts the volume" mount -t iso9660 -o ro /dev/sr0 /tmp/cdrom
 is "$(cat "/tmp/cdrom/cd/a first.txt")" first "the kernel reads a file of the volume"
-is "$(stat -c %a /tmp/cdrom/cd/run.sh)" 750 "the kernel reads the Rock Ridge mode"
+is "$(stat -c %a /tmp/cdrom/cd/a-run.sh)" 750 "the kernel reads the Rock Ridge mode"
 umount /tmp/cdrom
 done_testing
