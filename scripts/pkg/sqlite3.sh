@@ -15,8 +15,11 @@ build() {
 	ac_configure --disable-tcl --disable-readline --disable-load-extension \
 		--disable-amalgamation BUILD_CC=gcc
 	make sqlite3.c sqlite3.h
+	# sqlite_cfg.h: what configure found in musl (usleep above all: without
+	# it a writer waiting for another sleeps in whole seconds)
+	grep -q '^#define HAVE_USLEEP 1' sqlite_cfg.h
 	# shellcheck disable=SC2086
-	"$CC" $CFLAGS $SQLITE_OPTS -c -o sqlite3.o sqlite3.c
+	"$CC" $CFLAGS $SQLITE_OPTS -D_HAVE_SQLITE_CONFIG_H -I. -c -o sqlite3.o sqlite3.c
 	ar rcs libsqlite3.a sqlite3.o
 	mkdir -p "$SYSROOT/lib" "$SYSROOT/include"
 	install -m 644 libsqlite3.a "$SYSROOT/lib/libsqlite3.a"

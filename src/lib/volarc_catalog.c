@@ -87,14 +87,39 @@ static int make_dirs(const char *path)
 	return rc;
 }
 
+/* WAL: readers never block the writer, a crash never leaves a half
+ * transaction. The mode stays with the file; switching needs a moment
+ * alone with it, and SQLite answers "busy" there without calling the busy
+ * handler: so wait here. */
+static int set_wal(struct volarc_catalog *c, struct verr *e)
+{
+	for (int waited = 0;; waited += 10) {
+		sqlite3_stmt *st;
+		int rc = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			rc = sqlite3_step(st);
+			const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+			int wal = mode && strcmp(mode, "wal") == 0;
+			sqlite3_finalize(st);
+			if (wal)
+				return 0;
+			if (rc == SQLITE_ROW)
+				return verr_set(e, -ENOTSUP, "catalog '%s': the file system does not allow "
+						"write-ahead logging", c->path);
+		}
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS)
+			return db_fail(c, rc, "setting WAL mode", e);
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* The schema, made by whichever of several first users gets there first. */
 static int setup(struct volarc_catalog *c, struct verr *e)
 {
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-	/* WAL: readers never block the writer; FULL: a committed reference
-	 * survives a power cut. Switching to WAL needs a moment alone with the
-	 * file; the busy timeout covers that. */
-	int rc = exec(c, "PRAGMA journal_mode=WAL", "setting WAL mode", e);
+	/* FULL: a committed reference survives a power cut */
+	int rc = set_wal(c, e);
 	if (rc == 0)
 		rc = exec(c, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", "setting it up", e);
 	if (rc < 0)
