@@ -74,7 +74,7 @@ static void name_unknown(const char *vol, char **names, size_t n)
 }
 
 /* Read every file of the set and check it; each bad one is named. */
-static size_t verify(struct volarc_reader *r, size_t *files)
+static size_t verify(struct volarc_reader *r, const char *vol, size_t *files)
 {
 	size_t bad = 0;
 	struct verr e;
@@ -86,7 +86,7 @@ static size_t verify(struct volarc_reader *r, size_t *files)
 		(*files)++;
 		char sum[65];
 		if (volarc_reader_read(r, en, NULL, NULL, sum, &e) < 0) {
-			errmsg("%s", e.msg);
+			errmsg("'%s': %s", vol, e.msg);
 			bad++;
 		}
 	}
@@ -131,7 +131,7 @@ int volarc_cmd_catalog(struct volarc_opts *o)
 			goto out;
 		}
 	}
-	size_t bad = verify(r, &files);
+	size_t bad = verify(r, vol, &files);
 	if (bad) {
 		errmsg("'%s': %zu of %zu files failed the check: nothing catalogued", vol, bad, files);
 		goto out;
