@@ -12,6 +12,7 @@
 
 #include "altkit.h"
 #include "pathquote.h"
+#include "sde.h"
 #include "volarc_cli.h"
 #include "volarc_create.h"
 #include "volarc_extract.h"
@@ -273,7 +274,7 @@ int volarc_cmd_create(struct volarc_opts *o)
 	struct volarc_input in;
 	struct verr e;
 	char serial[VOLARC_SERIAL_MAX + 1];
-	time_t now = volarc_now();
+	time_t now = sde_now();
 	volarc_input_init(&in, fs);
 	in.set.fs = fs;
 	in.set.created = now;
@@ -332,24 +333,33 @@ static void print_entry(const struct volarc_entry *en, const char *sum)
 	free(q);
 }
 
-int volarc_cmd_list(struct volarc_opts *o)
+/* list and copy: --fs, the catalog (for links) and the set VOL; 0, or
+ * the exit status after one message. */
+static int open_set(const struct volarc_opts *o, struct volarc_session *ses, struct volarc_reader **r)
 {
 	enum isofs_view view = ISOFS_VIEW_AUTO;
+	struct verr e;
 	if (o->fs_arg && (isofs_view_parse(o->fs_arg, &view) < 0 || view == ISOFS_VIEW_AUTO)) {
 		errmsg("--fs '%s': expected iso9660, joliet or rockridge", o->fs_arg);
 		return EXIT_USAGE;
 	}
+	volarc_session_start(ses, o, 0);
+	if (volarc_reader_open(o->args[0], view, &ses->links, r, &e) < 0) {
+		errmsg("%s", e.msg);
+		volarc_session_end(ses);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+int volarc_cmd_list(struct volarc_opts *o)
+{
 	struct volarc_session ses;
 	struct volarc_reader *r;
 	struct verr e;
-	volarc_session_start(&ses, o, 0);
-	int rc = volarc_reader_open(o->args[0], view, &ses.links, &r, &e);
-	if (rc < 0) {
-		errmsg("%s", e.msg);
-		volarc_session_end(&ses);
-		return EXIT_FAIL;
-	}
-	int status = EXIT_OK;
+	int status = open_set(o, &ses, &r);
+	if (status)
+		return status;
 	for (size_t i = 0; i < r->set->nentries; i++) {
 		const struct volarc_entry *en = &r->set->entries[i];
 		if (en->is_dir)
@@ -449,11 +459,6 @@ static int copy_one(struct volarc_reader *r, const struct volarc_opts *o, int di
 
 int volarc_cmd_copy(struct volarc_opts *o)
 {
-	enum isofs_view view = ISOFS_VIEW_AUTO;
-	if (o->fs_arg && (isofs_view_parse(o->fs_arg, &view) < 0 || view == ISOFS_VIEW_AUTO)) {
-		errmsg("--fs '%s': expected iso9660, joliet or rockridge", o->fs_arg);
-		return EXIT_USAGE;
-	}
 	if (o->as && o->nargs != 2) {
 		errmsg("--as names one file: give exactly one NAME with it");
 		return EXIT_USAGE;
@@ -462,24 +467,19 @@ int volarc_cmd_copy(struct volarc_opts *o)
 		errmsg("--as '%s': a relative name without '..' (use --to for the directory)", o->as);
 		return EXIT_USAGE;
 	}
+	struct volarc_session ses;
+	struct volarc_reader *r;
+	int status = open_set(o, &ses, &r);
+	if (status)
+		return status;
 	const char *to = o->to ? o->to : ".";
 	int dirfd = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		errmsg_errno(-errno, "--to '%s'", to);
-		return EXIT_FAIL;
-	}
-	struct volarc_session ses;
-	struct volarc_reader *r;
-	struct verr e;
-	volarc_session_start(&ses, o, 0);
-	int rc = volarc_reader_open(o->args[0], view, &ses.links, &r, &e);
-	if (rc < 0) {
-		errmsg("%s", e.msg);
+		volarc_reader_close(r);
 		volarc_session_end(&ses);
-		close(dirfd);
 		return EXIT_FAIL;
 	}
-	int status = EXIT_OK;
 	for (int i = 1; i < o->nargs; i++) {
 		char *name = clean_name(o->args[i]);
 		if (copy_one(r, o, dirfd, name) < 0)

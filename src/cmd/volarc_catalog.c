@@ -12,18 +12,6 @@
 #include "volarc_cli.h"
 #include "xalloc.h"
 
-time_t volarc_now(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (!*end && v >= 0)
-			return (time_t)v;
-	}
-	return time(NULL);
-}
-
 static char *lookup(void *ctx, const char *name, const char *serial)
 {
 	struct volarc_session *s = ctx;

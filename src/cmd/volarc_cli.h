@@ -33,7 +33,4 @@ struct volarc_session {
 int volarc_session_start(struct volarc_session *s, const struct volarc_opts *o, int create);
 void volarc_session_end(struct volarc_session *s);
 
-/* Now, or SOURCE_DATE_EPOCH when set (reproducible volumes). */
-time_t volarc_now(void);
-
 #endif

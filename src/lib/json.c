@@ -2,6 +2,7 @@
  * cannot exhaust the stack. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,4 +277,19 @@ size_t json_count(const struct json *arr)
 	for (struct json *m = arr ? arr->child : NULL; m; m = m->next)
 		n++;
 	return n;
+}
+
+void json_write_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }

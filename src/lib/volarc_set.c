@@ -69,27 +69,10 @@ int volarc_relpath_ok(const char *name)
 
 /* ---- writing ---- */
 
-/* JSON string: the bytes of the name as they are (names need not be
- * UTF-8: Rock Ridge keeps any byte), only what JSON cannot hold escaped. */
-static void put_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void put_entry(FILE *f, const struct volarc_entry *en)
 {
 	fputs("{\"name\":", f);
-	put_str(f, en->name);
+	json_write_str(f, en->name);
 	fprintf(f, ",\"type\":\"%s\",\"mode\":%u,\"mtime\":%" PRId64 ",\"mtime_ns\":%ld",
 		en->is_dir ? "dir" : "file", en->mode, en->mtime, en->mtime_ns);
 	if (en->is_dir) {
@@ -102,7 +85,7 @@ static void put_entry(FILE *f, const struct volarc_entry *en)
 	for (size_t k = 0; k < en->npieces; k++) {
 		const struct volarc_piece *p = &en->pieces[k];
 		fprintf(f, "%s[%u,%" PRIu64 ",%" PRIu64 ",", k ? "," : "", p->vol, p->offset, p->length);
-		put_str(f, p->path);
+		json_write_str(f, p->path);
 		fputs("]", f);
 	}
 	fputs("]}", f);
@@ -116,7 +99,7 @@ char *volarc_set_format(const struct volarc_set *s, unsigned index, size_t pad, 
 	if (!f)
 		abort();        /* only fails without memory, as xmalloc would */
 	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\"serial\":", SET_FORMAT, SET_VERSION);
-	put_str(f, s->serial);
+	json_write_str(f, s->serial);
 	fprintf(f, ",\"volume\":%u,\"volumes\":%u,\"created\":%" PRId64 ",\"trees\":\"%s\",\n\"entries\":[\n",
 		index, s->count, s->created, volarc_fs_name(s->fs));
 	for (size_t i = 0; i < s->nentries; i++) {
