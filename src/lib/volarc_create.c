@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "volarc_create.h"
+#include "volarc_hasher.h"
 #include "volarc_iso.h"
 #include "volarc_plan.h"
-#include "volarc_sum.h"
 #include "volarc_vol.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -32,7 +32,7 @@
 struct creator {
 	struct volarc_input *in;
 	const struct volarc_create_opts *o;
-	struct sha256_ctx *hash;        /* per entry, fed in file order */
+	struct volarc_hasher *hasher;   /* per entry, fed in file order */
 	uint64_t *hashed;
 	size_t out_of_order;            /* entry + 1 whose bytes came out of order */
 	unsigned index, count;
@@ -57,7 +57,7 @@ static int open_file(void *ctx, size_t entry, struct verr *e)
 	return volarc_input_open(c->in, entry, e);
 }
 
-/* Runs in libisofs's writer thread; the hashes are not touched elsewhere
+/* Runs in libisofs's writer thread; the counts are not read elsewhere
  * until the image is complete. */
 static void data(void *ctx, size_t entry, uint64_t offset, const void *buf, size_t len)
 {
@@ -67,7 +67,7 @@ static void data(void *ctx, size_t entry, uint64_t offset, const void *buf, size
 			c->out_of_order = entry + 1;
 		return;
 	}
-	sha256_update(&c->hash[entry], len, buf);
+	volarc_hasher_feed(c->hasher, entry, buf, len);
 	c->hashed[entry] += len;
 }
 
@@ -262,7 +262,7 @@ static int finish_sums(struct creator *c, struct verr *e)
 		if (c->hashed[i] != en->size)
 			return verr_set(e, -EIO, "'%s': %" PRIu64 " of %" PRIu64 " bytes were archived (internal)",
 					en->name, c->hashed[i], en->size);
-		volarc_sum_hex(&c->hash[i], en->sha256);
+		volarc_hasher_sum(c->hasher, i, en->sha256);
 	}
 	return 0;
 }
@@ -295,11 +295,9 @@ int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, s
 	c.fds = xmalloc(c.count * sizeof(*c.fds));
 	for (unsigned v = 0; v < c.count; v++)
 		c.fds[v] = -1;
-	c.hash = xcalloc(in->set.nentries, sizeof(*c.hash));
 	c.hashed = xcalloc(in->set.nentries, sizeof(*c.hashed));
-	for (size_t i = 0; i < in->set.nentries; i++)
-		sha256_init(&c.hash[i]);
-	rc = make_tmp(&c, e);
+	c.hasher = volarc_hasher_new(in->set.nentries);
+	rc = c.hasher ? make_tmp(&c, e) : verr_set(e, -EAGAIN, "cannot start the hashing thread");
 	for (unsigned v = 1; v <= c.count && rc == 0; v++) {
 		size_t len;
 		char *text = volarc_set_format(&in->set, v, c.set_len, &len);
@@ -325,7 +323,7 @@ int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, s
 	res->count = c.count;
 	free(c.tmp);
 	free(c.fds);
-	free(c.hash);
+	volarc_hasher_free(c.hasher);
 	free(c.hashed);
 	return rc;
 }

@@ -21,8 +21,10 @@
 #include "banned.h"
 
 enum {
-	READ_CHUNK = 1024 * 1024,       /* bytes read from an input file at once */
-	WRITE_CHUNK = 1024 * 1024,      /* bytes taken from libisofs at once */
+	/* chunks that stay in the CPU's cache: 1 MiB writes to the page cache
+	 * took twice the system time of 64 KiB ones here */
+	READ_CHUNK = 128 * 1024,        /* bytes read from an input file at once */
+	WRITE_CHUNK = 64 * 1024,        /* bytes taken from libisofs at once */
 	FIFO_BLOCKS = 4096,             /* libisofs's ring buffer: 8 MiB */
 	STREAM_FS_ID = 0x766f6c61,      /* "vola": our streams' file system id */
 };

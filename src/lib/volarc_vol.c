@@ -19,7 +19,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum { READ_CHUNK = 1024 * 1024 };
+enum { READ_CHUNK = 128 * 1024 };
 
 /* Set directories beyond this are not volarc's (a 650 MB volume of
  * 2 KB files would hold some 70 MB of it). */
