@@ -88,6 +88,20 @@ run v catalog "$tmp/A.iso" --serial SET_X
 is "$rc:$err" "1:volarc: '$tmp/A.iso' is of set SET_A, not SET_X: nothing catalogued" "--serial that is not the volume's: refused"
 is "$(refs) $(runs)" "$before" "--serial mismatch: nothing recorded"
 
+# ---- an ISO made by another tool has no checksums to check ----
+if command -v xorriso >/dev/null; then
+	xorriso -as mkisofs -quiet -R -J -o "$tmp/foreign.iso" "$tmp/data" 2>/dev/null
+	before="$(refs) $(runs)"
+	run v catalog "$tmp/foreign.iso"
+	is "$rc:$err" "1:volarc: '$tmp/foreign.iso' has no volarc set directory: only volumes made by 'volarc create' can be catalogued" \
+		"an xorriso ISO: not catalogued"
+	run v link "$tmp/none" --at "$tmp/foreign.iso"
+	is "$rc:$err" "1:volarc: --at '$tmp/foreign.iso' has no volarc set directory" "an xorriso ISO: no link to it"
+	is "$(refs) $(runs) $(sql "$db" "SELECT count(*) FROM links")" "$before 0" "an xorriso ISO: nothing recorded"
+else
+	skip "xorriso is not installed"
+fi
+
 # ---- a byte flipped inside a file of a volume ----
 cp -r "$tmp/set" "$tmp/bad"
 isoinfo -R -i "$tmp/bad/002" -x /.volarc/set.json >"$tmp/bad.json"
