@@ -8,6 +8,9 @@
 #include <libburn/libburn.h>
 
 #include "libversions.h"
+#include "volarc_catalog.h"
+#include "volarc_iso.h"
+#include "volarc_sum.h"
 
 void print_library_versions(FILE *out)
 {
@@ -27,4 +30,5 @@ void print_library_versions(FILE *out)
 	fprintf(out, "libcdio %s\n", cdio_version_string);
 	burn_version(&maj, &min, &mic);
 	fprintf(out, "libburn %d.%d.%d\n", maj, min, mic);
+	fprintf(out, "%s\n%s\n%s\n", volarc_iso_version(), volarc_sum_version(), volarc_catalog_version());
 }

@@ -17,9 +17,11 @@
 #include "altkit.h"
 #include "dupopt.h"
 #include "isovd.h"
+#include "json.h"
 #include "optical.h"
 #include "optical_dst.h"
 #include "optical_src.h"
+#include "sde.h"
 
 static const char usage_text[] =
 	"Usage: dupopt FROM TO [--new-volume-id ID] [--clear] [--allow-media-errors]\n"
@@ -154,21 +156,6 @@ static const char *profile_name(unsigned code)
 	return optical_profile(code)->name;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void print_ranges(const char *from, const uint64_t *lba, size_t n)
 {
 	for (size_t i = 0; i < n;) {
@@ -216,18 +203,6 @@ static int same_device(const struct optical_src_info *s, const struct optical_ds
 static int src_read_sector(void *ctx, uint32_t lba, unsigned char *buf)
 {
 	return optical_src_read(ctx, lba, 1, buf);
-}
-
-static time_t creation_time(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (!*end && v >= 0)
-			return (time_t)v;
-	}
-	return time(NULL);
 }
 
 /* ---- hidden test interfaces: the rule table ---- */
@@ -485,11 +460,11 @@ static void describe_patches(FILE *f, const struct isovd_plan *p)
 	for (size_t i = 0; i < p->npatches; i++) {
 		const struct isovd_patch *pt = &p->patches[i];
 		fprintf(f, "%s{\"sector\":%" PRIu32 ",\"descriptor\":", i ? "," : "", pt->lba);
-		json_str(f, pt->what);
+		json_write_str(f, pt->what);
 		fputs(",\"fields\":[", f);
 		for (unsigned k = 0; k < pt->nfields; k++) {
 			fprintf(f, "%s{\"name\":", k ? "," : "");
-			json_str(f, pt->fields[k].name);
+			json_write_str(f, pt->fields[k].name);
 			fprintf(f, ",\"start\":%u,\"end\":%u}", pt->fields[k].start, pt->fields[k].end);
 		}
 		fputs("]}", f);
@@ -504,20 +479,20 @@ static void print_json(struct job *j, int status)
 	gmtime_r(&j->when, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	printf("{\"from\":");
-	json_str(stdout, j->o->from);
+	json_write_str(stdout, j->o->from);
 	printf(",\"from_medium\":");
-	json_str(stdout, profile_name(j->si.profile));
+	json_write_str(stdout, profile_name(j->si.profile));
 	printf(",\"from_class\":\"%s\",\"to\":", optical_class_name(optical_profile(j->si.profile)->cls));
-	json_str(stdout, j->o->to);
+	json_write_str(stdout, j->o->to);
 	printf(",\"to_medium\":");
-	json_str(stdout, j->di.profile_name);
+	json_write_str(stdout, j->di.profile_name);
 	printf(",\"to_profile\":\"0x%04x\",\"to_class\":\"%s\",\"sectors\":%" PRIu64 ",\"bytes\":%" PRIu64,
 	       j->di.profile, optical_class_name(optical_profile(j->di.profile)->cls), j->sectors,
 	       j->sectors * SECTOR);
 	printf(",\"volume_id\":");
-	json_str(stdout, j->o->new_id ? j->o->new_id : j->plan.volume_id);
+	json_write_str(stdout, j->o->new_id ? j->o->new_id : j->plan.volume_id);
 	printf(",\"source_volume_id\":");
-	json_str(stdout, j->plan.volume_id);
+	json_write_str(stdout, j->plan.volume_id);
 	printf(",\"creation_time\":\"%s\",\"iso9660\":%s,\"joliet\":%s,\"udf\":%s,\"patched\":", when,
 	       j->plan.has_iso ? "true" : "false", j->plan.has_joliet ? "true" : "false",
 	       j->plan.has_udf ? "true" : "false");
@@ -675,7 +650,7 @@ static int duplicate(struct opts *o)
 	struct job j;
 	memset(&j, 0, sizeof(j));
 	j.o = o;
-	j.when = creation_time();
+	j.when = sde_now();
 	j.prog.tty = isatty(2);
 	int status = EXIT_FAIL;
 

@@ -2,6 +2,7 @@
  * cannot exhaust the stack. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +72,12 @@ static int parse_hex4(const char *p, uint32_t *v)
 /* A string starting at the opening quote; the result is malloc'd. */
 static char *parse_string(struct parser *ps)
 {
-	const char *p = ps->p + 1;
-	/* the decoded text is never longer than the encoded one */
-	char *out = xmalloc(strlen(p) + 1), *o = out;
+	const char *p = ps->p + 1, *end = p;
+	/* the decoded text is never longer than the encoded one, up to the
+	 * closing quote (not strlen(p): that makes a long document quadratic) */
+	while (*end && *end != '"')
+		end += end[0] == '\\' && end[1] ? 2 : 1;
+	char *out = xmalloc((size_t)(end - p) + 1), *o = out;
 	while (*p != '"') {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\0' || c < 0x20)
@@ -273,4 +277,19 @@ size_t json_count(const struct json *arr)
 	for (struct json *m = arr ? arr->child : NULL; m; m = m->next)
 		n++;
 	return n;
+}
+
+void json_write_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }

@@ -1,6 +1,7 @@
 #ifndef ALTKIT_JSON_H
 #define ALTKIT_JSON_H
 #include <stddef.h>
+#include <stdio.h>
 
 /* A small JSON reader for the reports of `lvm --reportformat json` and the
  * like: the whole text parsed into a tree. Numbers are kept as text. */
@@ -24,4 +25,8 @@ struct json *json_get(const struct json *obj, const char *key);
 /* The string of member KEY, or NULL when absent or not a string/number. */
 const char *json_get_str(const struct json *obj, const char *key);
 size_t json_count(const struct json *arr);
+
+/* Write s as a JSON string literal: its bytes as they are, only '"', '\\'
+ * and control characters escaped. */
+void json_write_str(FILE *f, const char *s);
 #endif

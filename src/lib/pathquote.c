@@ -68,6 +68,17 @@ static char *quote(const char *path, bool backslash)
 	return out;
 }
 
+int utf8_valid(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (!n)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
 char *path_quote(const char *path)
 {
 	return quote(path, true);

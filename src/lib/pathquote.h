@@ -12,4 +12,7 @@ char *text_quote(const char *text);
 /* The quoted form as a JSON string literal, with its double quotes (malloc'd). */
 char *path_json(const char *path);
 
+/* Is s valid UTF-8 throughout? */
+int utf8_valid(const char *s);
+
 #endif

@@ -4,7 +4,7 @@
 
 run "$ALTKIT" --version
 is "$rc" 0 "--version exits 0"
-for lib in libblkid libfdisk libdevmapper libext2fs libcdio libburn; do
+for lib in libblkid libfdisk libdevmapper libext2fs libcdio libburn libisofs nettle SQLite; do
 	like "$out" "^$lib [0-9]+\.[0-9]+" "--version names $lib with the version it reports"
 done
 
