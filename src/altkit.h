@@ -30,7 +30,7 @@ enum {
 	X(extfs, 1, "read ext2/3/4 parameters, used-block copy (libext2fs)")
 
 /* Commands that are built define cmd_NAME; the others are weak and NULL. */
-#define X(name, built, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
+#define X(name, internal, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
 ALTKIT_COMMANDS(X)
 #undef X
 

@@ -22,6 +22,7 @@
 #include "bootlist.h"
 #include "efivars.h"
 #include "intree.h"
+#include "json.h"
 #include "lvm.h"
 #include "mounts.h"
 #include "run.h"
@@ -503,21 +504,6 @@ static void boot_entries(const char *uuid, char *out, size_t len)
 	free(next);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void format_time(const char *tag, char *out, size_t len)
 {
 	/* 20261121T055000Z -> 2026-11-21 05:50 */
@@ -591,23 +577,23 @@ static int list_vgs(int json)
 			continue;
 		}
 		printf("%s\n {\"name\": ", i ? "," : "");
-		json_str(e->vg.name);
+		json_write_str(stdout, e->vg.name);
 		printf(", \"uuid\": ");
-		json_str(e->vg.uuid);
+		json_write_str(stdout, e->vg.uuid);
 		printf(", \"role\": ");
-		json_str(e->role);
+		json_write_str(stdout, e->role);
 		printf(", \"disks\": ");
-		json_str(e->disks);
+		json_write_str(stdout, e->disks);
 		printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
-		json_str(e->st.time);
+		json_write_str(stdout, e->st.time);
 		printf(", \"source_uuid\": ");
-		json_str(e->st.source_uuid);
+		json_write_str(stdout, e->st.source_uuid);
 		printf(", \"source\": ");
-		json_str(strcmp(e->source, "-") ? e->source : "");
+		json_write_str(stdout, strcmp(e->source, "-") ? e->source : "");
 		printf(", \"phases\": ");
-		json_str(strcmp(e->phases, "-") ? e->phases : "");
+		json_write_str(stdout, strcmp(e->phases, "-") ? e->phases : "");
 		printf(", \"boot\": ");
-		json_str(strcmp(e->boot, "-") ? e->boot : "");
+		json_write_str(stdout, strcmp(e->boot, "-") ? e->boot : "");
 		putchar('}');
 	}
 	if (json)
