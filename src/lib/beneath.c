@@ -26,9 +26,9 @@ static int walk_dirs(int dirfd, const char *rel, int make, mode_t mode, const ch
 		if (!slash)
 			break;
 		size_t n = (size_t)(slash - p);
-		if (n == 0 || n > NAME_MAX) {
+		if (n == 0 || n > NAME_MAX || (n == 2 && p[0] == '.' && p[1] == '.')) {
 			close(fd);
-			return n ? -ENAMETOOLONG : -EINVAL;
+			return n > NAME_MAX ? -ENAMETOOLONG : -EINVAL;
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
@@ -49,12 +49,22 @@ static int walk_dirs(int dirfd, const char *rel, int make, mode_t mode, const ch
 	return fd;
 }
 
+int beneath_parent(int dirfd, const char *rel, const char **last)
+{
+	if (rel[0] == '/')
+		return -EINVAL;
+	int dfd = walk_dirs(dirfd, rel, 0, 0, last);
+	if (dfd >= 0 && strcmp(*last, "..") == 0) {
+		close(dfd);
+		return -EINVAL;
+	}
+	return dfd;
+}
+
 int beneath_open(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	const char *last;
-	if (rel[0] == '/')
-		return -EINVAL;
-	int dfd = walk_dirs(dirfd, rel, 0, 0, &last);
+	int dfd = beneath_parent(dirfd, rel, &last);
 	if (dfd < 0)
 		return dfd;
 	int fd = openat(dfd, last, flags | O_NOFOLLOW | O_CLOEXEC, mode);

@@ -8,46 +8,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "intree.h"
 #include "readall.h"
 #include "xalloc.h"
 
-/* The directory holding RELPATH's last component, opened component by
- * component without following symlinks; *last points into *copy. */
+/* The directory holding RELPATH's last component (src/lib/beneath.c: no
+ * symlink followed, no ".."); *last points into *copy, RELPATH with its
+ * leading, doubled and trailing slashes dropped ("/var/" -> "var"). */
 static int open_parent(const char *root, const char *relpath, char **copy, char **last)
 {
-	*copy = xstrdup(relpath);
-	char *p = *copy;
-	while (*p == '/')
-		p++;
-	int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	while (dir >= 0) {
-		char *slash = strchr(p, '/');
-		if (strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0) {
-			close(dir);
-			errno = EINVAL;
-			dir = -1;
-			break;
-		}
-		if (!slash)
-			break;
-		*slash = '\0';
-		int next = *p ? openat(dir, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : dup(dir);
-		int e = errno;
-		close(dir);
-		errno = e;
-		dir = next;
-		p = slash + 1;
-		while (*p == '/')
-			p++;
-	}
-	if (dir < 0) {
+	char *c = *copy = xstrdup(relpath);
+	size_t k = 0;
+	for (const char *p = relpath; *p; p++)
+		if (*p != '/' || (k > 0 && c[k - 1] != '/'))
+			c[k++] = *p;
+	while (k > 0 && c[k - 1] == '/')
+		k--;
+	c[k] = '\0';
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
 		int e = -errno;
-		free(*copy);
+		free(c);
 		*copy = NULL;
 		return e;
 	}
-	*last = p;
+	const char *l;
+	int dir = beneath_parent(rootfd, c, &l);
+	close(rootfd);
+	if (dir < 0) {
+		free(c);
+		*copy = NULL;
+		return dir;
+	}
+	*last = c + (l - c);
 	return dir;
 }
 
