@@ -83,12 +83,14 @@ static void remove_stale_snapshots(void)
 /* altinst_rootvg, old_rootvg, old_rootvgN: the names -X may remove */
 static int removable_name(const char *vg)
 {
-	size_t l = strlen(OLD_ROOTVG);
 	if (strcmp(vg, ALTINST_VG) == 0)
 		return 1;
-	if (strncmp(vg, OLD_ROOTVG, l) != 0)
+	if (strncmp(vg, OLD_ROOTVG, strlen(OLD_ROOTVG)) != 0)
 		return 0;
-	return strspn(vg + l, "0123456789") == strlen(vg + l);
+	for (const char *p = vg + strlen(OLD_ROOTVG); *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
 }
 
 static int remove_vg(const char *vg)
