@@ -74,7 +74,11 @@ static size_t verify(struct volarc_reader *r, const char *vol, size_t *files)
 		(*files)++;
 		char sum[65];
 		if (volarc_reader_read(r, en, NULL, NULL, sum, &e) < 0) {
-			errmsg("'%s': %s", vol, e.msg);
+			/* each bad file named, whatever the reader's reason says */
+			if (strstr(e.msg, en->name))
+				errmsg("'%s': %s", vol, e.msg);
+			else
+				errmsg("'%s': '%s': %s", vol, en->name, e.msg);
 			bad++;
 		}
 	}
