@@ -22,5 +22,9 @@ t "ext3 has a journal" has_journal /dev/fsvg/ext3
 t "ext2 has no journal" sh -c '! tune2fs -l /dev/fsvg/ext2 | grep -q has_journal'
 t "ext4 has extents" sh -c 'tune2fs -l /dev/fsvg/ext4 | grep -q extent'
 t "ext4 has no orphan_file (our mke2fs.conf)" sh -c '! tune2fs -l /dev/fsvg/ext4 | grep -q orphan_file'
-t "resize2fs grows ext4" sh -c 'lvm lvextend -y -L 64m fsvg/ext4 && resize2fs /dev/fsvg/ext4'
+# resize2fs wants a check newer than the last mount (e2fsck -n above records
+# none): what an admin runs first
+t "resize2fs grows ext4 (after e2fsck -f)" sh -c 'e2fsck -fp /dev/fsvg/ext4 && lvm lvextend -y -L 64m fsvg/ext4 && resize2fs /dev/fsvg/ext4'
+fs_bytes() { tune2fs -l "$1" | awk -F: '/^Block count/ {c=$2} /^Block size/ {s=$2} END {print c * s}'; }
+is "$(fs_bytes /dev/fsvg/ext4)" 67108864 "  the filesystem fills the 64 MiB LV"
 done_testing
