@@ -46,7 +46,9 @@ static const char usage_text[] =
 	"  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
 	"  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
 	"                           its payload.sh, then power off (tests)\n"
-	"  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n";
+	"  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
+	"  altkit.firstboot_timeout=SECONDS\n"
+	"                           longest run of a pending first-boot script (default 600)\n";
 
 #define PAYLOAD_LABEL "altkit-payload"
 #define PAYLOAD_DIR "/payload"
@@ -382,7 +384,31 @@ static void remove_stale_snapshots(const char *uuid)
  * its root (read-write for the moment; its other filesystems not mounted).
  * It is renamed to firstboot.done before it runs, so a crash in it does not
  * make it run again. */
-static void run_firstboot(int root_ro)
+/* Wait for the first-boot script at most limit_s seconds: a script that
+ * hangs must not stop the system from booting. Its process group is killed
+ * then. Returns its status, or -1 when it was killed for the time. */
+static int wait_limited(pid_t pid, double limit_s)
+{
+	double start = now();
+	for (;;) {
+		if (shutdown_cmd)
+			shutdown_now(shutdown_cmd);
+		int st;
+		pid_t p = waitpid(pid, &st, WNOHANG);
+		if (p == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		if (p < 0)
+			return 127;
+		if (now() - start > limit_s) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		sleep_ms(100);
+	}
+}
+
+static void run_firstboot(int root_ro, double limit_s)
 {
 	int fd = intree_open("/sysroot", FIRSTBOOT, O_RDONLY, 0);
 	if (fd < 0)
@@ -401,14 +427,19 @@ static void run_firstboot(int root_ro)
 		fflush(stdout);
 		pid_t pid = fork();
 		if (pid == 0) {
+			setpgid(0, 0);      /* its children are killed with it */
 			if (chroot("/sysroot") < 0 || chdir("/") < 0)
 				_exit(126);
 			setenv("ALTKIT_FIRSTBOOT", "1", 1);
 			execl("/" FIRSTBOOT ".done", "/" FIRSTBOOT, (char *)NULL);
 			_exit(127);
 		}
-		int st = pid < 0 ? 126 : wait_child(pid);
-		printf("altkit-init: the first-boot script exited %d (kept as /%s.done)\n", st, FIRSTBOOT);
+		int st = pid < 0 ? 126 : wait_limited(pid, limit_s);
+		if (st < 0)
+			printf("altkit-init: the first-boot script was killed after %.0f s (altkit.firstboot_timeout); "
+			       "the boot goes on (kept as /%s.done)\n", limit_s, FIRSTBOOT);
+		else
+			printf("altkit-init: the first-boot script exited %d (kept as /%s.done)\n", st, FIRSTBOOT);
 		fflush(stdout);
 	}
 	if (dir >= 0)
@@ -499,7 +530,8 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 		if (mount(keep[i], target, NULL, MS_MOVE, NULL) < 0)
 			umount2(keep[i], MNT_DETACH);
 	}
-	run_firstboot(flags & MS_RDONLY);
+	const char *limit = cmdline_get(cl, "altkit.firstboot_timeout");
+	run_firstboot(flags & MS_RDONLY, limit && atof(limit) > 0 ? atof(limit) : 600);
 	printf("altkit-init: booting '%s' from volume group '%s' (%s)\n", rootdev, vgname, uuid);
 	fflush(stdout);
 	execl("/bin/busybox", "switch_root", "/sysroot", init, (char *)NULL);
