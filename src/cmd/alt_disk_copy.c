@@ -1102,34 +1102,14 @@ static int phase2(const struct opts *o)
 
 /* ---- phase 3 ------------------------------------------------------------- */
 
-/* The ESP partition on the disk of the first PV of a VG. */
-static int find_esp(const char *vg, char *dev, size_t len)
+/* The ESP of the VG with this UUID (on the first of its disks that has one). */
+static int find_esp(const char *vg_uuid, char *dev, size_t len)
 {
-	char select[192];
-	struct lvm_pv *pvs;
-	size_t npv;
-	snprintf(select, sizeof(select), "vg_name=%s", vg);
-	if (lvm_pvs(select, &pvs, &npv) < 0 || npv == 0)
+	struct bootdisk d;
+	if (!vg_uuid[0] || bootdisk_of_vg(vg_uuid, &d, 1) != 1)
 		return -ENOENT;
-	struct blockdev *list;
-	size_t n;
-	int rc = -ENOENT;
-	blockdev_list(&list, &n, 1);
-	for (size_t p = 0; p < npv && rc < 0; p++) {
-		const char *pvname = strncmp(pvs[p].name, "/dev/", 5) == 0 ? pvs[p].name + 5 : pvs[p].name;
-		const char *disk = NULL;
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(list[i].name, pvname) == 0)
-				disk = list[i].parent[0] ? list[i].parent : list[i].name;
-		for (size_t i = 0; disk && i < n && rc < 0; i++)
-			if (strcmp(list[i].parent, disk) == 0 && strcasecmp(list[i].part_type, GPT_TYPE_ESP) == 0) {
-				snprintf(dev, len, "/dev/%s", list[i].name);
-				rc = 0;
-			}
-	}
-	free(list);
-	free(pvs);
-	return rc;
+	snprintf(dev, len, "%s", d.esp);
+	return 0;
 }
 
 static void probe_uuid(const char *dev, char *uuid, size_t len)
@@ -1288,17 +1268,10 @@ static int phase3(const struct altinst_state *st, const struct opts *o)
 		probe_uuid(dev, news[i], 64);
 	}
 	/* the ESP too */
-	char src_esp[64] = "", clone_esp[64] = "", src_vg[128] = "";
-	struct lvm_vg *vgs;
-	size_t nv;
-	char select[96];
-	snprintf(select, sizeof(select), "vg_uuid=%s", st->source_uuid);
-	if (lvm_vgs(select, &vgs, &nv) == 0 && nv == 1)
-		snprintf(src_vg, sizeof(src_vg), "%s", vgs[0].name);
-	free(vgs);
-	if (!src_vg[0] || find_esp(src_vg, src_esp, sizeof(src_esp)) < 0)
+	char src_esp[64] = "", clone_esp[64] = "";
+	if (find_esp(st->source_uuid, src_esp, sizeof(src_esp)) < 0)
 		src_esp[0] = '\0';
-	if (find_esp(ALTINST_VG, clone_esp, sizeof(clone_esp)) < 0) {
+	if (find_esp(st->uuid, clone_esp, sizeof(clone_esp)) < 0) {
 		errmsg("the clone's ESP (partition 1 of its first disk) is missing");
 		return -1;
 	}

@@ -471,39 +471,58 @@ struct listed {
 	char disks[256], role[32], source[128], phases[32], boot[128];
 };
 
-/* "Boot0003 (1st in order), next" from the entries that boot UUID. */
-static void boot_entries(const char *uuid, char *out, size_t len)
+/* The firmware's entries, read once for the whole list: each Boot####
+ * with the VG it boots, and where it stands in BootOrder and BootNext. */
+struct boot_vars {
+	size_t n, norder, nnext;
+	uint16_t *nums, *order, *next;
+	char (*vg)[64];         /* "" for an entry that names no VG */
+};
+
+static void boot_vars_read(struct boot_vars *b)
 {
-	uint16_t *nums = NULL, *order = NULL, *next = NULL;
-	size_t n = 0, norder = 0, nnext = 0, k = 0;
-	out[0] = '\0';
-	if (efivars_available() < 0 || efivar_boot_numbers(&nums, &n) < 0) {
-		snprintf(out, len, "-");
+	memset(b, 0, sizeof(*b));
+	if (efivars_available() < 0 || efivar_boot_numbers(&b->nums, &b->n) < 0) {
+		b->n = 0;
 		return;
 	}
-	bootlist_read("BootOrder", &order, &norder);
-	bootlist_read("BootNext", &next, &nnext);
-	for (size_t i = 0; i < n; i++) {
+	bootlist_read("BootOrder", &b->order, &b->norder);
+	bootlist_read("BootNext", &b->next, &b->nnext);
+	b->vg = xcalloc(b->n + 1, sizeof(*b->vg));
+	for (size_t i = 0; i < b->n; i++) {
 		struct efiboot_entry e;
-		char vg[64];
-		if (bootlist_load(nums[i], &e) < 0)
+		if (bootlist_load(b->nums[i], &e) < 0)
 			continue;
-		int mine = bootlist_entry_vg(&e, vg, sizeof(vg)) && strcmp(vg, uuid) == 0;
+		bootlist_entry_vg(&e, b->vg[i], sizeof(b->vg[i]));
 		efiboot_entry_free(&e);
-		if (!mine)
+	}
+}
+
+static void boot_vars_free(struct boot_vars *b)
+{
+	free(b->nums);
+	free(b->order);
+	free(b->next);
+	free(b->vg);
+}
+
+/* "Boot0003(order 1)(next)" for the entries that boot UUID, "-" for none. */
+static void boot_entries(const struct boot_vars *b, const char *uuid, char *out, size_t len)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < b->n; i++) {
+		if (strcmp(b->vg[i], uuid) != 0)
 			continue;
-		k += (size_t)snprintf(out + k, len > k ? len - k : 0, "%sBoot%04X", k ? " " : "", nums[i]);
-		for (size_t j = 0; j < norder; j++)
-			if (order[j] == nums[i])
+		k += (size_t)snprintf(out + k, len > k ? len - k : 0, "%sBoot%04X", k ? " " : "", b->nums[i]);
+		for (size_t j = 0; j < b->norder; j++)
+			if (b->order[j] == b->nums[i])
 				k += (size_t)snprintf(out + k, len > k ? len - k : 0, "(order %zu)", j + 1);
-		if (nnext == 1 && next[0] == nums[i])
+		if (b->nnext == 1 && b->next[0] == b->nums[i])
 			k += (size_t)snprintf(out + k, len > k ? len - k : 0, "(next)");
 	}
 	if (!out[0])
 		snprintf(out, len, "-");
-	free(nums);
-	free(order);
-	free(next);
 }
 
 static void format_time(const char *tag, char *out, size_t len)
@@ -530,16 +549,20 @@ static int list_vgs(int json)
 		return EXIT_FAIL;
 	}
 	qsort(pvs, np, sizeof(*pvs), by_pv_name);
+	struct bootdisk *esps;
+	size_t nesps = bootdisk_all(&esps);
+	struct boot_vars boot;
+	boot_vars_read(&boot);
 	struct listed *l = xcalloc(nv + 1, sizeof(*l));
 	size_t k = 0;
 	for (size_t i = 0; i < nv; i++) {
 		struct listed *e = &l[k];
-		struct bootdisk d;
 		memset(e, 0, sizeof(*e));
 		e->vg = vgs[i];
 		altinst_parse_tags(vgs[i].tags, &e->st);
-		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0] ||
-			      bootdisk_of_vg(vgs[i].uuid, &d, 1) == 1;
+		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0];
+		for (size_t j = 0; j < nesps && !capable; j++)
+			capable = strcmp(esps[j].vg_uuid, vgs[i].uuid) == 0;
 		if (!capable)
 			continue;
 		k++;
@@ -561,7 +584,7 @@ static int list_vgs(int json)
 			snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
 		if (!e->phases[0])
 			snprintf(e->phases, sizeof(e->phases), "-");
-		boot_entries(vgs[i].uuid, e->boot, sizeof(e->boot));
+		boot_entries(&boot, vgs[i].uuid, e->boot, sizeof(e->boot));
 	}
 	if (json)
 		putchar('[');
@@ -603,6 +626,8 @@ static int list_vgs(int json)
 	free(l);
 	free(vgs);
 	free(pvs);
+	free(esps);
+	boot_vars_free(&boot);
 	return EXIT_OK;
 }
 

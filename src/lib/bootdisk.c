@@ -18,30 +18,49 @@
 #include "lvm.h"
 #include "mounts.h"
 #include "readall.h"
+#include "xalloc.h"
 
 static void why_set(char *why, size_t len, const char *fmt, const char *a, const char *b)
 {
 	snprintf(why, len, fmt, a, b);
 }
 
-/* The VG on the disk's partitions (the first one found). */
-static void fill_vg(struct bootdisk *d, const struct blockdev *list, size_t n)
-{
+/* What the disks hold: one libblkid pass and one `lvm pvs` for every question. */
+struct scan {
+	struct blockdev *list;
+	size_t n;
 	struct lvm_pv *pvs;
 	size_t npv;
+};
+
+static void scan_open(struct scan *s)
+{
+	blockdev_list(&s->list, &s->n, 1);
+	if (lvm_pvs(NULL, &s->pvs, &s->npv) < 0) {
+		s->pvs = NULL;
+		s->npv = 0;
+	}
+}
+
+static void scan_close(struct scan *s)
+{
+	free(s->list);
+	free(s->pvs);
+}
+
+/* The VG on the disk's partitions (the first one found). */
+static void fill_vg(struct bootdisk *d, const struct scan *s)
+{
 	d->vg_name[0] = d->vg_uuid[0] = '\0';
-	if (lvm_pvs(NULL, &pvs, &npv) < 0)
-		return;
-	for (size_t p = 0; p < npv && !d->vg_uuid[0]; p++) {
-		const char *pv = strncmp(pvs[p].name, "/dev/", 5) == 0 ? pvs[p].name + 5 : pvs[p].name;
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(list[i].name, pv) == 0 && strcmp(list[i].parent, d->disk) == 0 &&
-			    pvs[p].vg_uuid[0]) {
-				snprintf(d->vg_name, sizeof(d->vg_name), "%s", pvs[p].vg_name);
-				snprintf(d->vg_uuid, sizeof(d->vg_uuid), "%s", pvs[p].vg_uuid);
+	for (size_t p = 0; p < s->npv && !d->vg_uuid[0]; p++) {
+		const char *pv = strncmp(s->pvs[p].name, "/dev/", 5) == 0 ? s->pvs[p].name + 5 : s->pvs[p].name;
+		for (size_t i = 0; i < s->n; i++)
+			if (strcmp(s->list[i].name, pv) == 0 && strcmp(s->list[i].parent, d->disk) == 0 &&
+			    s->pvs[p].vg_uuid[0]) {
+				snprintf(d->vg_name, sizeof(d->vg_name), "%s", s->pvs[p].vg_name);
+				snprintf(d->vg_uuid, sizeof(d->vg_uuid), "%s", s->pvs[p].vg_uuid);
 			}
 	}
-	free(pvs);
 }
 
 /* Fill d from the disk at list[di]: its first ESP. -ENOENT without one. */
@@ -67,14 +86,16 @@ static int fill_esp(struct bootdisk *d, const struct blockdev *list, size_t n, s
 int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen)
 {
 	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
-	struct blockdev *list;
-	size_t n, di = (size_t)-1;
+	struct scan sc;
+	size_t di = (size_t)-1;
 	memset(d, 0, sizeof(*d));
 	if (!*name || strchr(name, '/')) {
 		why_set(why, whylen, "is not a disk name (expected e.g. vdb or /dev/vdb)", "", "");
 		return -1;
 	}
-	blockdev_list(&list, &n, 1);
+	scan_open(&sc);
+	const struct blockdev *list = sc.list;
+	size_t n = sc.n;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(list[i].name, name) == 0)
 			di = i;
@@ -93,51 +114,44 @@ int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whyl
 	else if (!d->part_uuid[0])
 		why_set(why, whylen, "its EFI system partition has no partition GUID", "", "");
 	else {
-		fill_vg(d, list, n);
+		fill_vg(d, &sc);
 		if (!d->vg_uuid[0])
 			why_set(why, whylen, "holds no volume group (nothing altkit can boot)", "", "");
 		else
 			rc = 0;
 	}
-	free(list);
+	scan_close(&sc);
 	return rc;
 }
 
-int bootdisk_by_part_uuid(const char *part_uuid, struct bootdisk *d)
+size_t bootdisk_all(struct bootdisk **out)
 {
-	struct blockdev *list;
-	size_t n;
-	int rc = -ENOENT;
-	memset(d, 0, sizeof(*d));
-	blockdev_list(&list, &n, 1);
-	for (size_t i = 0; i < n && rc < 0; i++) {
-		if (!list[i].parent[0] || strcasecmp(list[i].part_uuid, part_uuid) != 0)
+	struct scan sc;
+	size_t found = 0;
+	scan_open(&sc);
+	*out = xcalloc(sc.n + 1, sizeof(**out));
+	for (size_t di = 0; di < sc.n; di++) {
+		struct bootdisk *d = &(*out)[found];
+		if (sc.list[di].parent[0] || sc.list[di].optical || fill_esp(d, sc.list, sc.n, di) < 0 ||
+		    !d->part_uuid[0] || !d->partno || !d->size) {
+			memset(d, 0, sizeof(*d));
 			continue;
-		for (size_t di = 0; di < n && rc < 0; di++)
-			if (strcmp(list[di].name, list[i].parent) == 0 && fill_esp(d, list, n, di) == 0 &&
-			    strcasecmp(d->part_uuid, part_uuid) == 0) {
-				fill_vg(d, list, n);
-				rc = 0;
-			}
+		}
+		fill_vg(d, &sc);
+		found++;
 	}
-	free(list);
-	return rc;
+	scan_close(&sc);
+	return found;
 }
 
 size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max)
 {
-	struct blockdev *list;
-	size_t n, found = 0;
-	blockdev_list(&list, &n, 1);
-	for (size_t di = 0; di < n && found < max; di++) {
-		struct bootdisk d = { 0 };
-		if (list[di].parent[0] || list[di].optical || fill_esp(&d, list, n, di) < 0)
-			continue;
-		fill_vg(&d, list, n);
-		if (strcmp(d.vg_uuid, vg_uuid) == 0 && d.part_uuid[0] && d.partno && d.size)
-			out[found++] = d;
-	}
-	free(list);
+	struct bootdisk *all;
+	size_t n = bootdisk_all(&all), found = 0;
+	for (size_t i = 0; i < n && found < max; i++)
+		if (strcmp(all[i].vg_uuid, vg_uuid) == 0)
+			out[found++] = all[i];
+	free(all);
 	return found;
 }
 

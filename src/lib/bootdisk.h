@@ -24,8 +24,9 @@ struct bootdisk {
  * not a whole disk", "has no EFI system partition", ...). Reads only. */
 int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen);
 
-/* The disk whose partition has the GUID (case-insensitive text); -ENOENT. */
-int bootdisk_by_part_uuid(const char *part_uuid, struct bootdisk *d);
+/* Every disk with a usable ESP (partition GUID, number, size), with its VG
+ * ("" when none): one look at the disks. *out is malloc'd; returns how many. */
+size_t bootdisk_all(struct bootdisk **out);
 
 /* The disks holding PVs of the VG with this UUID and an ESP, at most max;
  * returns how many. */

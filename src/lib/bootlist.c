@@ -193,13 +193,12 @@ static int write_var(struct undo *u, const char *name, const uint8_t *data, size
 static int write_u16s(struct undo *u, const char *name, const uint16_t *v, size_t n,
 		      char *why, size_t whylen)
 {
-	uint8_t *data = xmalloc(2 * n + 1);
-	for (size_t i = 0; i < n; i++) {
-		data[2 * i] = (uint8_t)(v[i] & 0xff);
-		data[2 * i + 1] = (uint8_t)(v[i] >> 8);
-	}
-	int rc = write_var(u, name, data, 2 * n, why, whylen);
-	free(data);
+	int rc = undo_save(u, name, why, whylen);
+	if (rc < 0)
+		return rc;
+	rc = efivar_set_u16s(name, v, n);
+	if (rc < 0)
+		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
 	return rc;
 }
 
@@ -218,12 +217,7 @@ static int delete_var(struct undo *u, const char *name, char *why, size_t whylen
 
 static int read_order(uint16_t **order, size_t *n, char *why, size_t whylen)
 {
-	int rc = efivar_get_u16s("BootOrder", order, n);
-	if (rc == -ENOENT) {
-		*order = xcalloc(1, sizeof(**order));
-		*n = 0;
-		return 0;
-	}
+	int rc = bootlist_read("BootOrder", order, n);
 	if (rc < 0)
 		snprintf(why, whylen, "cannot read BootOrder: %s", strerror(-rc));
 	return rc;

@@ -12,6 +12,7 @@ VM_LOG=
 
 vm_payload() {
 	local name=$1 script=$2; shift 2
+	[ -n "$VM_LOG" ] && rm -f "$VM_LOG"     # one log kept: the last start's
 	VM_LOG=$(mktemp "${TMPDIR:-/tmp}/altkit-vmlog.XXXXXX")
 	"$VM" --timeout "$VM_TIMEOUT" --log "$VM_LOG" --payload "$script" \
 		--payload-file "$TOP/tests/lib/guest-tap.sh" "$@" 2>"$VM_LOG.err"

@@ -17,7 +17,7 @@ start() {   # start STEP [qemu/vm options...]: one start, the guest runs step ST
 	t0=$(date +%s%N)
 	vm_payload "$step" "$TOP/tests/vm/payloads/lifecycle.sh" --payload-file "$tmp/env" \
 		--firmware uefi --vars "$tmp/vars.fd" --disk "$tmp/vda.img" --disk "$tmp/vdb.img" "$@"
-	diag "start '$step': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to power off"
+	diag "start '$step': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to power off (or reboot)"
 }
 
 start provision --boot recovery
@@ -25,21 +25,13 @@ start original --boot firmware --out "$tmp/out"
 clone_uuid=$(cat "$tmp/out/clone_uuid" 2>/dev/null)
 like "$clone_uuid" '^[A-Za-z0-9-]{38}$' "the guest reported the clone's VG UUID"
 start clone --boot firmware
-is "$(grep -a -c LIFECYCLE-MARK-written-on-the-clone "$tmp/vdb.img")" 1 "the file written on the clone is on vdb's bytes" ||
-	true
+is "$(grep -a -c LIFECYCLE-MARK-written-on-the-clone "$tmp/vdb.img")" 1 "the file written on the clone is on vdb's bytes"
 is "$(grep -a -c LIFECYCLE-MARK-written-on-the-clone "$tmp/vda.img")" 0 "  and not on vda's"
 start rolledback --boot firmware
 start service --boot firmware
-# the guest reboots at the end of this step: QEMU ends at the kernel's restart
-printf 'STEP=back\nVG_UUID=%s\nCLONE_UUID=%s\n' "$VG_UUID" "$clone_uuid" >"$tmp/env"
-t0=$(date +%s%N)
-"$VM" --timeout "$VM_TIMEOUT" --log "$tmp/back.log" --payload "$TOP/tests/vm/payloads/lifecycle.sh" \
-	--payload-file "$TOP/tests/lib/guest-tap.sh" --payload-file "$tmp/env" --firmware uefi \
-	--vars "$tmp/vars.fd" --disk "$tmp/vda.img" --disk "$tmp/vdb.img" --boot firmware \
-	--until 'reboot: Restarting system' 2>"$tmp/back.err"
-is "$?" 0 "back: the guest rebooted itself (alt_disk_copy -r)" || cat "$tmp/back.err" >&2
-diag "start 'back': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to the reboot"
-vm_relay "$tmp/back.log"
-like "$(cat "$tmp/back.log")" "alt_disk_copy: the boot list now starts with vdb" "  the new clone was put first"
+# the guest reboots itself at the end of this step (alt_disk_copy -r): QEMU
+# is ended at the kernel's restart, which counts as the step's success
+start back --boot firmware --until 'reboot: Restarting system'
+like "$(tr -d '\r' <"$VM_LOG")" "alt_disk_copy: the boot list now starts with vdb" "  the new clone was put first"
 start newclone --boot firmware
 done_testing
