@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "blockdev.h"
 #include "bootlist.h"
@@ -474,7 +475,7 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 	free(vgs);
 
 	/* Names before activation: the booted VG becomes rootvg (DESIGN §2). */
-	int rc = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(cl, "altkit.test.cut_after_renames"));
+	int rc = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(cl, testhook_name(HOOK_CUT_AFTER_RENAMES)));
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot give volume group %s the name '%s': %s", uuid, ROOTVG,
 			 rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));

@@ -6,7 +6,6 @@
  * its ESP with the command line naming its VG (altkit.vg=UUID).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,26 +14,31 @@
 #include "bootdisk.h"
 #include "bootlist.h"
 #include "efivars.h"
+#include "opt.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]\n"
-	"Show and set the firmware (UEFI) boot list.\n"
-	"\n"
-	"  -m normal    the boot order (BootOrder): DISK... go first\n"
-	"  -m service   boot one DISK once, at the next start (BootNext)\n"
-	"  -m both      both of the above\n"
-	"  -m prevboot  show what the firmware booted this time (BootCurrent)\n"
-	"  -o           print the list: disk, Boot####, volume group, description\n"
-	"  -i           take altkit's entries out of the list (BootOrder for normal,\n"
-	"               BootNext for service); the Boot#### entries are kept\n"
-	"  -f FILE      also write the list to FILE\n"
-	"  -h, --help\n"
-	"\n"
-	"A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition holding\n"
-	"EFI/altkit/vmlinuz.efi and initramfs.img, and a volume group. Its entry\n"
-	"boots the kernel with EFI/altkit/cmdline, or with initrd= and altkit.vg=.\n"
-	"The list is changed completely or not at all.\n";
+static const struct opt options[] = {
+	{ 'm', "mode", "MODE", "normal: the boot order (BootOrder): DISK... go first\n"
+			       "service: boot one DISK once, at the next start (BootNext)\n"
+			       "both: both of the above\n"
+			       "prevboot: show what the firmware booted this time (BootCurrent)" },
+	{ 'o', NULL, NULL, "print the list: disk, Boot####, volume group, description" },
+	{ 'i', NULL, NULL, "take altkit's entries out of the list (BootOrder for normal,\n"
+			   "BootNext for service); the Boot#### entries are kept" },
+	{ 'f', NULL, "FILE", "also write the list to FILE" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]",
+	.about = "Show and set the firmware (UEFI) boot list.",
+	.options = options,
+	.footer = "A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition holding\n"
+		  "EFI/altkit/vmlinuz.efi and initramfs.img, and a volume group. Its entry\n"
+		  "boots the kernel with EFI/altkit/cmdline, or with initrd= and altkit.vg=.\n"
+		  "The list is changed completely or not at all.\n",
+};
 
 struct mode {
 	const char *name;
@@ -135,39 +139,32 @@ static int write_file(const char *path, int bits)
 
 int cmd_bootlist(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct mode *mode = NULL;
 	const char *file = NULL;
 	int c, show = 0, invalidate = 0;
-	while ((c = getopt_long(argc, argv, "m:oif:h", longopts, NULL)) != -1) {
+	struct optparser p;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
 		switch (c) {
 		case 'm':
 			mode = NULL;
 			for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-				if (strcmp(optarg, modes[i].name) == 0)
+				if (strcmp(p.arg, modes[i].name) == 0)
 					mode = &modes[i];
 			if (!mode) {
-				errmsg("-m '%s': expected normal, service, both or prevboot", optarg);
+				errmsg("-m '%s': expected normal, service, both or prevboot", p.arg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'o': show = 1; break;
 		case 'i': invalidate = 1; break;
-		case 'f': file = optarg; break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
+		case 'f': file = p.arg; break;
 		}
 	}
-	char **disks = argv + optind;
-	size_t ndisks = (size_t)(argc - optind);
+	if (c == OPT_EXIT)
+		return p.rc;
+	char **disks = argv + p.ind;
+	size_t ndisks = (size_t)(argc - p.ind);
 	if (!mode) {
 		errmsg("-m normal|service|both|prevboot is required");
 		return EXIT_USAGE;

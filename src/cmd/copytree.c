@@ -40,6 +40,7 @@ static const char usage_text[] =
 #include <time.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "exclude_cli.h"
 #include "copytree.h"
@@ -244,7 +245,7 @@ static void *progress_thread(void *arg)
 	struct run *r = arg;
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 	double every = r->progress_tty ? 0.5 : 5.0;
-	const char *ms = getenv("ALTKIT_PROGRESS_MS");  /* for tests */
+	const char *ms = testhook(HOOK_PROGRESS_MS);
 	if (ms && atoi(ms) > 0)
 		every = atoi(ms) / 1000.0;
 	pthread_mutex_lock(&m);

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "blockdev.h"
 #include "extfs.h"
@@ -377,7 +378,7 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 	if (read_or_say(src, &p))
 		return EXIT_FAIL;
 	struct progress pr = { .tty = isatty(STDERR_FILENO), .every = 0.5, .start = now() };
-	const char *ms = getenv("ALTKIT_PROGRESS_MS");  /* for tests */
+	const char *ms = testhook(HOOK_PROGRESS_MS);
 	if (ms && atoi(ms) > 0)
 		pr.every = atoi(ms) / 1000.0;
 	struct extfs_copy_opts o = {

@@ -272,7 +272,7 @@ int volarc_cmd_create(struct volarc_opts *o)
 	}
 	const char *vol = o->args[0];
 	struct volarc_input in;
-	struct verr e;
+	struct err e;
 	char serial[VOLARC_SERIAL_MAX + 1];
 	time_t now = sde_now();
 	volarc_input_init(&in, fs);
@@ -338,7 +338,7 @@ static void print_entry(const struct volarc_entry *en, const char *sum)
 static int open_set(const struct volarc_opts *o, struct volarc_session *ses, struct volarc_reader **r)
 {
 	enum isofs_view view = ISOFS_VIEW_AUTO;
-	struct verr e;
+	struct err e;
 	if (o->fs_arg && (isofs_view_parse(o->fs_arg, &view) < 0 || view == ISOFS_VIEW_AUTO)) {
 		errmsg("--fs '%s': expected iso9660, joliet or rockridge", o->fs_arg);
 		return EXIT_USAGE;
@@ -356,7 +356,7 @@ int volarc_cmd_list(struct volarc_opts *o)
 {
 	struct volarc_session ses;
 	struct volarc_reader *r;
-	struct verr e;
+	struct err e;
 	int status = open_set(o, &ses, &r);
 	if (status)
 		return status;
@@ -418,7 +418,7 @@ static char *clean_name(const char *s)
 static int copy_one(struct volarc_reader *r, const struct volarc_opts *o, int dirfd, const char *name)
 {
 	const struct volarc_set *set = r->set;
-	struct verr e;
+	struct err e;
 	int failed = 0, found = 0;
 	for (size_t i = 0; i < set->nentries; i++) {
 		const struct volarc_entry *en = &set->entries[i];

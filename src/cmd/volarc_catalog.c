@@ -25,7 +25,7 @@ static void note(void *ctx, const char *msg)
 
 int volarc_session_start(struct volarc_session *s, const struct volarc_opts *o, int create)
 {
-	struct verr e;
+	struct err e;
 	memset(s, 0, sizeof(*s));
 	s->links = (struct volarc_links){ .lookup = lookup, .note = note, .ctx = s };
 	int rc = volarc_catalog_open(o->catalog, create, &s->cat, &e);
@@ -65,7 +65,7 @@ static void name_unknown(const char *vol, char **names, size_t n)
 static size_t verify(struct volarc_reader *r, const char *vol, size_t *files)
 {
 	size_t bad = 0;
-	struct verr e;
+	struct err e;
 	*files = 0;
 	for (size_t i = 0; i < r->set->nentries; i++) {
 		const struct volarc_entry *en = &r->set->entries[i];
@@ -92,7 +92,7 @@ int volarc_cmd_catalog(struct volarc_opts *o)
 	if (volarc_session_start(&ses, o, 1) < 0)
 		return EXIT_FAIL;
 	struct volarc_reader *r = NULL;
-	struct verr e;
+	struct err e;
 	int status = EXIT_FAIL;
 	char **unknown = NULL;
 	size_t nunknown = 0, files = 0;
@@ -188,7 +188,7 @@ int volarc_cmd_where(struct volarc_opts *o)
 	char *file = xstrdup(o->args[0] + strspn(o->args[0], "/"));
 	struct volarc_ref *refs = NULL;
 	size_t n = 0;
-	struct verr e;
+	struct err e;
 	int status = EXIT_FAIL;
 	if (volarc_catalog_where(ses.cat, file, &refs, &n, &e) < 0) {
 		errmsg("%s", e.msg);
@@ -222,7 +222,7 @@ int volarc_cmd_link(struct volarc_opts *o)
 	}
 	const char *vol = o->args[0];
 	struct volarc_reader *r;
-	struct verr e;
+	struct err e;
 	/* the images must be there, and be a volarc set */
 	if (volarc_reader_open(o->at, ISOFS_VIEW_AUTO, NULL, &r, &e) < 0) {
 		errmsg("--at %s", e.msg);

@@ -74,7 +74,7 @@ static void test_cases(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct volarc_set s;
-		struct verr e = { 0 };
+		struct err e = { 0 };
 		char name[160];
 		int rc = volarc_set_parse(cases[i].text, &s, &e);
 		snprintf(name, sizeof(name), "%s: %s", cases[i].what, cases[i].error ? "refused" : "parses");
@@ -93,7 +93,7 @@ static void test_cases(void)
 static void test_round_trip(void)
 {
 	struct volarc_set s;
-	struct verr e;
+	struct err e;
 	is_int(volarc_set_parse(cases[0].text, &s, &e), 0, "the split file's set parses");
 	const struct volarc_entry *f = volarc_set_find(&s, "a/f");
 	ok(f && !f->is_dir && f->size == 10 && f->npieces == 2 && f->pieces[1].vol == 2 && f->pieces[1].offset == 4,

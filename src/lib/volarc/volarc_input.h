@@ -34,14 +34,14 @@ void volarc_input_release(struct volarc_input *in);
  * so), whose contents go to the root of the set. Symbolic links on the
  * command line are followed, inside a tree they are refused, as are
  * devices, FIFOs and sockets. */
-int volarc_input_add(struct volarc_input *in, const char *arg, struct verr *e);
+int volarc_input_add(struct volarc_input *in, const char *arg, struct err *e);
 
 /* Sort the entries; refuse two arguments that give one name. */
-int volarc_input_finish(struct volarc_input *in, struct verr *e);
+int volarc_input_finish(struct volarc_input *in, struct err *e);
 
 /* Open entry i for reading, never following a symbolic link below its
  * root, and check that it is still the file that was listed. fd or -errno
  * (with e). */
-int volarc_input_open(const struct volarc_input *in, size_t i, struct verr *e);
+int volarc_input_open(const struct volarc_input *in, size_t i, struct err *e);
 
 #endif

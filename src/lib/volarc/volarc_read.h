@@ -36,17 +36,17 @@ struct volarc_reader {
 
 /* view AUTO: the set directory when there is one. links may be NULL. */
 int volarc_reader_open(const char *vol, enum isofs_view view, const struct volarc_links *links,
-		       struct volarc_reader **out, struct verr *e);
+		       struct volarc_reader **out, struct err *e);
 void volarc_reader_close(struct volarc_reader *r);
 
 /* Volume index, opened (and checked to belong to the set) on first use;
  * a missing one is named in the error. */
-int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_vol **out, struct verr *e);
+int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_vol **out, struct err *e);
 
 /* The bytes of a file to sink, in order, and its sha256 in sum. With a set
  * directory, a sum that does not match is -EBADMSG. */
 int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, volarc_sink sink, void *arg,
-		       char sum[65], struct verr *e);
+		       char sum[65], struct err *e);
 
 /* The absolute path of path, "." and ".." resolved by name (it need not
  * exist): the name of a volume in the catalog. malloc'd. */

@@ -50,17 +50,17 @@ const char *volarc_catalog_version(void)
 	return v;
 }
 
-static int db_fail(struct volarc_catalog *c, int rc, const char *what, struct verr *e)
+static int db_fail(struct volarc_catalog *c, int rc, const char *what, struct err *e)
 {
 	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY
 		 : rc == SQLITE_FULL ? -ENOSPC
 		 : rc == SQLITE_READONLY || rc == SQLITE_PERM || rc == SQLITE_AUTH ? -EACCES
 		 : rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? -EINVAL
 		 : -EIO;
-	return verr_set(e, code, "catalog '%s': %s: %s", c->path, what, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	return err_set(e, code, "catalog '%s': %s: %s", c->path, what, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 }
 
-static int exec(struct volarc_catalog *c, const char *sql, const char *what, struct verr *e)
+static int exec(struct volarc_catalog *c, const char *sql, const char *what, struct err *e)
 {
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : db_fail(c, rc, what, e);
@@ -91,7 +91,7 @@ static int make_dirs(const char *path)
  * transaction. The mode stays with the file; switching needs a moment
  * alone with it, and SQLite answers "busy" there without calling the busy
  * handler: so wait here. */
-static int set_wal(struct volarc_catalog *c, struct verr *e)
+static int set_wal(struct volarc_catalog *c, struct err *e)
 {
 	for (int waited = 0;; waited += 10) {
 		sqlite3_stmt *st;
@@ -104,7 +104,7 @@ static int set_wal(struct volarc_catalog *c, struct verr *e)
 			if (wal)
 				return 0;
 			if (rc == SQLITE_ROW)
-				return verr_set(e, -ENOTSUP, "catalog '%s': the file system does not allow "
+				return err_set(e, -ENOTSUP, "catalog '%s': the file system does not allow "
 						"write-ahead logging", c->path);
 		}
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS)
@@ -115,7 +115,7 @@ static int set_wal(struct volarc_catalog *c, struct verr *e)
 }
 
 /* The schema, made by whichever of several first users gets there first. */
-static int setup(struct volarc_catalog *c, struct verr *e)
+static int setup(struct volarc_catalog *c, struct err *e)
 {
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
 	/* FULL: a committed reference survives a power cut */
@@ -134,7 +134,7 @@ static int setup(struct volarc_catalog *c, struct verr *e)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	if (version > SCHEMA_VERSION)
-		return verr_set(e, -EPROTO, "catalog '%s': made by a newer volarc (schema %d)", c->path, version);
+		return err_set(e, -EPROTO, "catalog '%s': made by a newer volarc (schema %d)", c->path, version);
 	rc = exec(c, "BEGIN IMMEDIATE", "starting a transaction", e);
 	if (rc < 0)
 		return rc;
@@ -148,15 +148,15 @@ static int setup(struct volarc_catalog *c, struct verr *e)
 	return rc;
 }
 
-int volarc_catalog_open(const char *path, int create, struct volarc_catalog **out, struct verr *e)
+int volarc_catalog_open(const char *path, int create, struct volarc_catalog **out, struct err *e)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		if (errno != ENOENT || !create)
-			return verr_set(e, -errno, "catalog '%s': %s", path, strerror(errno));
+			return err_set(e, -errno, "catalog '%s': %s", path, strerror(errno));
 		int rc = make_dirs(path);
 		if (rc < 0)
-			return verr_set(e, rc, "catalog '%s': making its directory: %s", path, strerror(-rc));
+			return err_set(e, rc, "catalog '%s': making its directory: %s", path, strerror(-rc));
 	}
 	struct volarc_catalog *c = xcalloc(1, sizeof(*c));
 	c->path = xstrdup(path);
@@ -196,14 +196,14 @@ void volarc_refs_free(struct volarc_ref *refs, size_t n)
 	free(refs);
 }
 
-static int prepare(struct volarc_catalog *c, const char *sql, sqlite3_stmt **st, struct verr *e)
+static int prepare(struct volarc_catalog *c, const char *sql, sqlite3_stmt **st, struct err *e)
 {
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
 	return rc == SQLITE_OK ? 0 : db_fail(c, rc, "preparing a query", e);
 }
 
 static int find_unknown(struct volarc_catalog *c, const struct volarc_set *set, char ***names, size_t *n,
-			struct verr *e)
+			struct err *e)
 {
 	sqlite3_stmt *st;
 	*names = NULL;
@@ -228,7 +228,7 @@ static int find_unknown(struct volarc_catalog *c, const struct volarc_set *set, 
 }
 
 int volarc_catalog_unknown(struct volarc_catalog *c, const struct volarc_set *set, char ***names, size_t *n,
-			   struct verr *e)
+			   struct err *e)
 {
 	return find_unknown(c, set, names, n, e);
 }
@@ -242,7 +242,7 @@ static int count_files(const struct volarc_set *set)
 }
 
 static int insert_refs(struct volarc_catalog *c, const struct volarc_set *set, const struct volarc_record_opts *o,
-		       struct verr *e)
+		       struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc = prepare(c, "INSERT INTO catalogings(volume, serial, volumes, created, catalogued, files, kind) "
@@ -296,7 +296,7 @@ static int insert_refs(struct volarc_catalog *c, const struct volarc_set *set, c
 }
 
 int volarc_catalog_record(struct volarc_catalog *c, const struct volarc_set *set,
-			  const struct volarc_record_opts *o, char ***unknown, size_t *nunknown, struct verr *e)
+			  const struct volarc_record_opts *o, char ***unknown, size_t *nunknown, struct err *e)
 {
 	*unknown = NULL;
 	*nunknown = 0;
@@ -308,7 +308,7 @@ int volarc_catalog_record(struct volarc_catalog *c, const struct volarc_set *set
 	if (o->add) {
 		rc = find_unknown(c, set, unknown, nunknown, e);
 		if (rc == 0 && *nunknown)
-			rc = verr_set(e, -ENOENT, "%zu file%s not catalogued yet", *nunknown, *nunknown == 1 ? " is" : "s are");
+			rc = err_set(e, -ENOENT, "%zu file%s not catalogued yet", *nunknown, *nunknown == 1 ? " is" : "s are");
 	}
 	if (rc == 0)
 		rc = insert_refs(c, set, o, e);
@@ -320,7 +320,7 @@ int volarc_catalog_record(struct volarc_catalog *c, const struct volarc_set *set
 }
 
 int volarc_catalog_where(struct volarc_catalog *c, const char *file, struct volarc_ref **refs, size_t *n,
-			 struct verr *e)
+			 struct err *e)
 {
 	sqlite3_stmt *st;
 	*refs = NULL;
@@ -357,7 +357,7 @@ int volarc_catalog_where(struct volarc_catalog *c, const char *file, struct vola
 }
 
 int volarc_catalog_link(struct volarc_catalog *c, const char *volume, const char *serial, const char *path,
-			int64_t now, struct verr *e)
+			int64_t now, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc = prepare(c, "INSERT INTO links(volume, serial, path, linked) VALUES (?1, ?2, ?3, ?4) "

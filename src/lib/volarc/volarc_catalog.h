@@ -16,7 +16,7 @@ struct volarc_catalog;
 
 /* Open the catalog; with create, make it (and its directory) when missing,
  * else -ENOENT. */
-int volarc_catalog_open(const char *path, int create, struct volarc_catalog **out, struct verr *e);
+int volarc_catalog_open(const char *path, int create, struct volarc_catalog **out, struct err *e);
 void volarc_catalog_close(struct volarc_catalog *c);
 
 struct volarc_ref {
@@ -37,22 +37,22 @@ struct volarc_record_opts {
 
 /* The files of set that have no reference yet (malloc'd names). */
 int volarc_catalog_unknown(struct volarc_catalog *c, const struct volarc_set *set, char ***names, size_t *n,
-			   struct verr *e);
+			   struct err *e);
 
 /* One reference per file of set, in one transaction (a file already
  * catalogued under this serial gets its reference renewed). With add, a
  * file without a reference fails it all: -ENOENT, names in *unknown. */
 int volarc_catalog_record(struct volarc_catalog *c, const struct volarc_set *set,
-			  const struct volarc_record_opts *o, char ***unknown, size_t *nunknown, struct verr *e);
+			  const struct volarc_record_opts *o, char ***unknown, size_t *nunknown, struct err *e);
 
 /* The references of file, newest first. */
 int volarc_catalog_where(struct volarc_catalog *c, const char *file, struct volarc_ref **refs, size_t *n,
-			 struct verr *e);
+			 struct err *e);
 
 /* Record that the images of the set named volume (serial) are resident at
  * path. */
 int volarc_catalog_link(struct volarc_catalog *c, const char *volume, const char *serial, const char *path,
-			int64_t now, struct verr *e);
+			int64_t now, struct err *e);
 
 /* The path of the link of volume, else of a link of that serial (NULL for
  * none), malloc'd. */

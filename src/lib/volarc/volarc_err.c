@@ -1,23 +1,9 @@
-/* The error record of the volarc library, and the names of the trees. */
+/* The names of the trees a volarc volume carries (--fs). */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "volarc.h"
 #include "banned.h"
-
-int verr_set(struct verr *e, int code, const char *fmt, ...)
-{
-	if (e) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-		e->code = code;
-	}
-	return code;
-}
 
 const char *volarc_fs_name(unsigned fs)
 {

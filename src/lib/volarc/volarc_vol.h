@@ -43,7 +43,7 @@ struct volarc_vol {
  * view lists that tree (the set directory is still read). -EMEDIUMTYPE:
  * no ISO 9660 volume; -ENOTSUP: no such tree; -EINVAL: a damaged set
  * directory (e says what). */
-int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **out, struct verr *e);
+int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **out, struct err *e);
 void volarc_vol_close(struct volarc_vol *v);
 
 const struct volarc_file *volarc_vol_find(const struct volarc_vol *v, const char *path);
@@ -52,6 +52,6 @@ const struct volarc_file *volarc_vol_find(const struct volarc_vol *v, const char
  * stops and is returned. */
 typedef int (*volarc_sink)(void *arg, const void *buf, size_t len);
 int volarc_vol_read(const struct volarc_vol *v, const struct volarc_file *f, volarc_sink sink, void *arg,
-		    struct verr *e);
+		    struct err *e);
 
 #endif

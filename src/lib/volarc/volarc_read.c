@@ -78,11 +78,11 @@ static const char *link_of(struct volarc_reader *r, const char *serial)
 }
 
 /* The lowest-numbered image in a set's directory. */
-static int first_member(const char *dir, unsigned *index, struct verr *e)
+static int first_member(const char *dir, unsigned *index, struct err *e)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return verr_set(e, -errno, "'%s': %s", dir, strerror(errno));
+		return err_set(e, -errno, "'%s': %s", dir, strerror(errno));
 	unsigned best = 0;
 	struct dirent *de;
 	while ((de = readdir(d)))
@@ -93,7 +93,7 @@ static int first_member(const char *dir, unsigned *index, struct verr *e)
 		}
 	closedir(d);
 	if (!best)
-		return verr_set(e, -ENOENT, "'%s': no volume images (001, 002, ...) in the directory", dir);
+		return err_set(e, -ENOENT, "'%s': no volume images (001, 002, ...) in the directory", dir);
 	*index = best;
 	return 0;
 }
@@ -146,11 +146,11 @@ static void tree_as_set(struct volarc_reader *r, const struct volarc_vol *v)
 	r->tree = 1;
 }
 
-static int open_first(struct volarc_reader *r, const char *path, struct verr *e)
+static int open_first(struct volarc_reader *r, const char *path, struct err *e)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return verr_set(e, -errno, "'%s': %s", path, strerror(errno));
+		return err_set(e, -errno, "'%s': %s", path, strerror(errno));
 	unsigned index = 1;
 	char *image;
 	if (S_ISDIR(st.st_mode)) {
@@ -176,7 +176,7 @@ static int open_first(struct volarc_reader *r, const char *path, struct verr *e)
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode) && v->set.index != index) {
-		rc = verr_set(e, -EINVAL, "'%s/%03u' holds volume %u of its set, not volume %u", path, index,
+		rc = err_set(e, -EINVAL, "'%s/%03u' holds volume %u of its set, not volume %u", path, index,
 			      v->set.index, index);
 		volarc_vol_close(v);
 		return rc;
@@ -202,7 +202,7 @@ static int open_first(struct volarc_reader *r, const char *path, struct verr *e)
 }
 
 int volarc_reader_open(const char *vol, enum isofs_view view, const struct volarc_links *links,
-		       struct volarc_reader **out, struct verr *e)
+		       struct volarc_reader **out, struct err *e)
 {
 	struct volarc_reader *r = xcalloc(1, sizeof(*r));
 	r->name = volarc_abspath(vol);
@@ -241,11 +241,11 @@ void volarc_reader_close(struct volarc_reader *r)
 }
 
 /* Does v hold volume index of our set, with the same set directory? */
-static int check_member(struct volarc_reader *r, const struct volarc_vol *v, unsigned index, struct verr *e)
+static int check_member(struct volarc_reader *r, const struct volarc_vol *v, unsigned index, struct err *e)
 {
 	const struct volarc_set *s = r->set;
 	if (!v->has_set || strcmp(v->set.serial, s->serial) != 0 || v->set.count != s->count || v->set.index != index)
-		return verr_set(e, -EINVAL, "'%s' is not volume %u of set %s (%u volumes)%s", v->path, index,
+		return err_set(e, -EINVAL, "'%s' is not volume %u of set %s (%u volumes)%s", v->path, index,
 				s->serial, s->count, v->has_set ? "" : ": it has no volarc set directory");
 	size_t a, b;
 	char *x = volarc_set_format(s, 0, 0, &a), *y = volarc_set_format(&v->set, 0, 0, &b);
@@ -253,13 +253,13 @@ static int check_member(struct volarc_reader *r, const struct volarc_vol *v, uns
 	free(x);
 	free(y);
 	if (!same)
-		return verr_set(e, -EINVAL, "'%s': its set directory differs from the other volumes' of set %s",
+		return err_set(e, -EINVAL, "'%s': its set directory differs from the other volumes' of set %s",
 				v->path, s->serial);
 	return 0;
 }
 
 static int try_open(struct volarc_reader *r, const char *path, unsigned index, struct volarc_vol **out,
-		    struct verr *e)
+		    struct err *e)
 {
 	if (access(path, F_OK) < 0)
 		return -ENOENT;
@@ -271,10 +271,10 @@ static int try_open(struct volarc_reader *r, const char *path, unsigned index, s
 	return rc;
 }
 
-int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_vol **out, struct verr *e)
+int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_vol **out, struct err *e)
 {
 	if (index < 1 || index > r->nvols)
-		return verr_set(e, -EINVAL, "volume %u is not in the set (internal)", index);
+		return err_set(e, -EINVAL, "volume %u is not in the set (internal)", index);
 	if (r->vols[index - 1]) {
 		*out = r->vols[index - 1];
 		return 0;
@@ -292,9 +292,9 @@ int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_
 	}
 	if (rc == -ENOENT) {
 		if (path)
-			verr_set(e, rc, "volume %u of set %s is missing: no '%s'", index, serial, path);
+			err_set(e, rc, "volume %u of set %s is missing: no '%s'", index, serial, path);
 		else
-			verr_set(e, rc, "volume %u of set %s is missing: only '%s' (volume %u) is here", index, serial,
+			err_set(e, rc, "volume %u of set %s is missing: only '%s' (volume %u) is here", index, serial,
 				 r->single, r->set->index);
 	}
 	free(path);
@@ -318,7 +318,7 @@ static int hash_sink(void *arg, const void *buf, size_t len)
 }
 
 int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, volarc_sink sink, void *arg,
-		       char sum[65], struct verr *e)
+		       char sum[65], struct err *e)
 {
 	struct hashing h = { .sink = sink, .arg = arg };
 	sha256_init(&h.ctx);
@@ -335,7 +335,7 @@ int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, v
 		struct volarc_vol *v = r->vols[p->vol - 1];
 		const struct volarc_file *f = volarc_vol_find(v, p->path);
 		if (!f || f->is_dir || f->size != p->length)
-			return verr_set(e, -EBADMSG, "'%s': damaged volume: its bytes are not where the set directory "
+			return err_set(e, -EBADMSG, "'%s': damaged volume: its bytes are not where the set directory "
 					"says on volume %u ('%s')", en->name, p->vol, v->path);
 		int rc = volarc_vol_read(v, f, hash_sink, &h, e);
 		if (rc < 0)
@@ -343,7 +343,7 @@ int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, v
 	}
 	volarc_sum_hex(&h.ctx, sum);
 	if (!r->tree && strcmp(sum, en->sha256) != 0)
-		return verr_set(e, -EBADMSG, "'%s': checksum mismatch: the volume's data is damaged (sha256 %s, "
+		return err_set(e, -EBADMSG, "'%s': checksum mismatch: the volume's data is damaged (sha256 %s, "
 				"expected %s)", en->name, sum, en->sha256);
 	return 0;
 }

@@ -66,13 +66,13 @@ static size_t utf16_units(const char *s, size_t n)
 /* Can the name be stored so that it reads back as it is? Rock Ridge holds
  * any byte; libisofs writes Joliet names from UTF-8; when Joliet is the
  * only tree it must also hold them unchanged. */
-static int check_name(const struct volarc_input *in, const char *name, struct verr *e)
+static int check_name(const struct volarc_input *in, const char *name, struct err *e)
 {
 	if (!volarc_relpath_ok(name))
-		return verr_set(e, -EINVAL, "'%s': the name cannot be stored", name);
+		return err_set(e, -EINVAL, "'%s': the name cannot be stored", name);
 	if ((in->fs & VOLARC_FS_JOLIET) && !utf8_valid(name)) {
 		char *q = path_quote(name);
-		verr_set(e, -EILSEQ, "'%s': the name is not UTF-8, which Joliet needs (use --fs rockridge)", q);
+		err_set(e, -EILSEQ, "'%s': the name is not UTF-8, which Joliet needs (use --fs rockridge)", q);
 		free(q);
 		return -EILSEQ;
 	}
@@ -81,11 +81,11 @@ static int check_name(const struct volarc_input *in, const char *name, struct ve
 	for (const char *c = name; *c;) {
 		size_t n = strcspn(c, "/");
 		if (utf16_units(c, n) > JOLIET_NAME_MAX)
-			return verr_set(e, -ENAMETOOLONG, "'%s': a name longer than %d characters does not fit "
+			return err_set(e, -ENAMETOOLONG, "'%s': a name longer than %d characters does not fit "
 					"Joliet (add rockridge to --fs)", name, JOLIET_NAME_MAX);
 		for (size_t i = 0; i < n; i++)
 			if (strchr("*:;?\\", c[i]) || (unsigned char)c[i] < 0x20)
-				return verr_set(e, -EINVAL, "'%s': Joliet names cannot hold '%c' (add rockridge to --fs)",
+				return err_set(e, -EINVAL, "'%s': Joliet names cannot hold '%c' (add rockridge to --fs)",
 						name, c[i] < 0x20 ? '?' : c[i]);
 		c += n + (c[n] == '/');
 	}
@@ -93,7 +93,7 @@ static int check_name(const struct volarc_input *in, const char *name, struct ve
 }
 
 static int add_entry(struct volarc_input *in, size_t root, const char *rel, const char *name,
-		     const struct stat *st, struct verr *e)
+		     const struct stat *st, struct err *e)
 {
 	int rc = check_name(in, name, e);
 	if (rc < 0)
@@ -134,14 +134,14 @@ static int cmp_str(const void *a, const void *b)
 
 /* Everything below the directory dfd (rel below root, stored as name/...). */
 static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, const char *name,
-		struct verr *e)
+		struct err *e)
 {
 	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return verr_set(e, -errno, "'%s': %s", *rel ? rel : name, strerror(errno));
+		return err_set(e, -errno, "'%s': %s", *rel ? rel : name, strerror(errno));
 	}
 	char **names = NULL;
 	size_t n = 0, cap = 0;
@@ -154,7 +154,7 @@ static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, 
 			names = xrealloc(names, (cap = cap ? 2 * cap : 64) * sizeof(*names));
 		names[n++] = xstrdup(de->d_name);
 	}
-	int rc = errno ? verr_set(e, -errno, "'%s': reading the directory: %s", name, strerror(errno)) : 0;
+	int rc = errno ? err_set(e, -errno, "'%s': reading the directory: %s", name, strerror(errno)) : 0;
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
@@ -162,13 +162,13 @@ static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, 
 		char *crel = join(rel, names[i]), *cname = join(name, names[i]);
 		struct stat st;
 		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = verr_set(e, -errno, "'%s': %s", cname, strerror(errno));
+			rc = err_set(e, -errno, "'%s': %s", cname, strerror(errno));
 		} else if (!*name && strcmp(names[i], VOLARC_DIR) == 0) {
-			rc = verr_set(e, -EEXIST, "'%s': the name is reserved for volarc's set directory", cname);
+			rc = err_set(e, -EEXIST, "'%s': the name is reserved for volarc's set directory", cname);
 		} else if (S_ISDIR(st.st_mode)) {
 			int sub = openat(dfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
-				rc = verr_set(e, -errno, "'%s': %s", cname, strerror(errno));
+				rc = err_set(e, -errno, "'%s': %s", cname, strerror(errno));
 			else {
 				rc = add_entry(in, root, crel, cname, &st, e);
 				if (rc == 0)
@@ -178,7 +178,7 @@ static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, 
 		} else if (S_ISREG(st.st_mode)) {
 			rc = add_entry(in, root, crel, cname, &st, e);
 		} else {
-			rc = verr_set(e, -EINVAL, "'%s' is %s: only regular files and directories are archived",
+			rc = err_set(e, -EINVAL, "'%s' is %s: only regular files and directories are archived",
 				      cname, kind(st.st_mode));
 		}
 		free(crel);
@@ -208,20 +208,20 @@ static char *stored_name(const char *arg)
 	return name;
 }
 
-int volarc_input_add(struct volarc_input *in, const char *arg, struct verr *e)
+int volarc_input_add(struct volarc_input *in, const char *arg, struct err *e)
 {
 	int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return verr_set(e, -errno, "'%s': %s", arg, strerror(errno));
+		return err_set(e, -errno, "'%s': %s", arg, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int err = errno;
 		close(fd);
-		return verr_set(e, -err, "'%s': %s", arg, strerror(err));
+		return err_set(e, -err, "'%s': %s", arg, strerror(err));
 	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return verr_set(e, -EINVAL, "'%s' is %s: only regular files and directories are archived", arg,
+		return err_set(e, -EINVAL, "'%s' is %s: only regular files and directories are archived", arg,
 				kind(st.st_mode));
 	}
 	fcntl(fd, F_SETFL, 0);  /* O_NONBLOCK was only for opening (a FIFO must not hang) */
@@ -231,9 +231,9 @@ int volarc_input_add(struct volarc_input *in, const char *arg, struct verr *e)
 	char *name = stored_name(arg);
 	int rc = 0;
 	if (S_ISREG(st.st_mode) && !*name)
-		rc = verr_set(e, -EINVAL, "'%s': a file needs a name", arg);
+		rc = err_set(e, -EINVAL, "'%s': a file needs a name", arg);
 	else if (strcmp(name, VOLARC_DIR) == 0)
-		rc = verr_set(e, -EEXIST, "'%s': the name is reserved for volarc's set directory", arg);
+		rc = err_set(e, -EEXIST, "'%s': the name is reserved for volarc's set directory", arg);
 	else if (S_ISREG(st.st_mode))
 		rc = add_entry(in, root, "", name, &st, e);
 	else {
@@ -253,7 +253,7 @@ static int cmp_index(const void *a, const void *b)
 	return strcmp(sort_base[*(const size_t *)a].name, sort_base[*(const size_t *)b].name);
 }
 
-int volarc_input_finish(struct volarc_input *in, struct verr *e)
+int volarc_input_finish(struct volarc_input *in, struct err *e)
 {
 	size_t n = in->set.nentries;
 	size_t *order = xmalloc((n ? n : 1) * sizeof(*order));
@@ -275,13 +275,13 @@ int volarc_input_finish(struct volarc_input *in, struct verr *e)
 	in->cap = n;
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(en[i - 1].name, en[i].name) == 0)
-			return verr_set(e, -EEXIST, "two arguments are both stored as '%s'", en[i].name);
+			return err_set(e, -EEXIST, "two arguments are both stored as '%s'", en[i].name);
 	if (n == 0)
-		return verr_set(e, -ENOENT, "nothing to archive: the directories are empty");
+		return err_set(e, -ENOENT, "nothing to archive: the directories are empty");
 	return 0;
 }
 
-int volarc_input_open(const struct volarc_input *in, size_t i, struct verr *e)
+int volarc_input_open(const struct volarc_input *in, size_t i, struct err *e)
 {
 	const struct volarc_source *s = &in->src[i];
 	const char *name = in->set.entries[i].name;
@@ -290,13 +290,13 @@ int volarc_input_open(const struct volarc_input *in, size_t i, struct verr *e)
 	if (fd < 0) {
 		int err = *s->rel ? fd : -errno;
 		if (err == -ELOOP)
-			return verr_set(e, err, "'%s' was replaced by a symbolic link while it was archived", name);
-		return verr_set(e, err, "'%s': %s", name, strerror(-err));
+			return err_set(e, err, "'%s' was replaced by a symbolic link while it was archived", name);
+		return err_set(e, err, "'%s': %s", name, strerror(-err));
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || st.st_dev != s->dev || st.st_ino != s->ino) {
 		close(fd);
-		return verr_set(e, -ESTALE, "'%s' was replaced by another file while it was archived", name);
+		return err_set(e, -ESTALE, "'%s' was replaced by another file while it was archived", name);
 	}
 	return fd;
 }

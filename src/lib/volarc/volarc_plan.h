@@ -13,7 +13,7 @@ struct volarc_plan_opts {
 	/* The exact image size of volume `index` of set, its set directory
 	 * set_len bytes long (volarc_iso_measure). */
 	int (*measure)(void *ctx, const struct volarc_set *set, unsigned index, size_t set_len, uint64_t *bytes,
-		       struct verr *e);
+		       struct err *e);
 	void *ctx;
 };
 
@@ -28,6 +28,6 @@ struct volarc_plan_result {
  * volume but the last gets the same amount of data, a file that does not
  * fit in the room left is split at that point. */
 int volarc_plan(struct volarc_set *set, const struct volarc_plan_opts *o, struct volarc_plan_result *res,
-		struct verr *e);
+		struct err *e);
 
 #endif

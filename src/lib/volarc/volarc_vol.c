@@ -119,7 +119,7 @@ static IsoReadOpts *read_opts(enum isofs_view view)
 
 /* The tree of one view (AUTO: Rock Ridge, else Joliet, else ISO 9660),
  * sorted by path. */
-static int load_tree(struct volarc_vol *v, enum isofs_view view, struct verr *e)
+static int load_tree(struct volarc_vol *v, enum isofs_view view, struct err *e)
 {
 	IsoDataSource *src = NULL;
 	IsoImage *img = NULL;
@@ -129,17 +129,17 @@ static int load_tree(struct volarc_vol *v, enum isofs_view view, struct verr *e)
 	if (rc < 0)
 		goto out;
 	if (!o || iso_data_source_new_from_file(v->path, &src) < 0 || iso_image_new("", &img) < 0) {
-		rc = verr_set(e, -ENOMEM, "'%s': cannot set up libisofs", v->path);
+		rc = err_set(e, -ENOMEM, "'%s': cannot set up libisofs", v->path);
 		goto out;
 	}
 	int irc = iso_image_import(img, src, o, &feat);
 	if (irc < 0) {
-		rc = verr_set(e, -EMEDIUMTYPE, "'%s': no ISO 9660 volume found (%s)", v->path, iso_error_to_msg(irc));
+		rc = err_set(e, -EMEDIUMTYPE, "'%s': no ISO 9660 volume found (%s)", v->path, iso_error_to_msg(irc));
 		goto out;
 	}
 	if ((view == ISOFS_VIEW_ROCKRIDGE && !iso_read_image_features_has_rockridge(feat)) ||
 	    (view == ISOFS_VIEW_JOLIET && !iso_read_image_features_has_joliet(feat))) {
-		rc = verr_set(e, -ENOTSUP, "'%s': the volume has no %s tree", v->path,
+		rc = err_set(e, -ENOTSUP, "'%s': the volume has no %s tree", v->path,
 			      view == ISOFS_VIEW_JOLIET ? "Joliet" : "Rock Ridge");
 		goto out;
 	}
@@ -153,7 +153,7 @@ static int load_tree(struct volarc_vol *v, enum isofs_view view, struct verr *e)
 	v->nfiles = c.n;
 	v->view = view;
 	if (rc < 0) {
-		verr_set(e, rc, "'%s': reading the directory tree: %s", v->path, strerror(-rc));
+		err_set(e, rc, "'%s': reading the directory tree: %s", v->path, strerror(-rc));
 		goto out;
 	}
 	if (v->nfiles)
@@ -180,13 +180,13 @@ static int collect_text(void *arg, const void *buf, size_t len)
 
 /* The set directory, if the volume has one; checked against the
  * volume's descriptors, which name the same serial and index. */
-static int load_set(struct volarc_vol *v, struct verr *e)
+static int load_set(struct volarc_vol *v, struct err *e)
 {
 	const struct volarc_file *f = volarc_vol_find(v, VOLARC_SET_FILE);
 	if (!f || f->is_dir)
 		return 0;
 	if (f->size > SET_MAX || f->nextents != 1)
-		return verr_set(e, -EINVAL, "'%s': damaged set directory: implausible size", v->path);
+		return err_set(e, -EINVAL, "'%s': damaged set directory: implausible size", v->path);
 	char *text = xmalloc(f->size + 1), *at = text;
 	int rc = volarc_vol_read(v, f, collect_text, &at, e);
 	if (rc < 0) {
@@ -194,15 +194,15 @@ static int load_set(struct volarc_vol *v, struct verr *e)
 		return rc;
 	}
 	text[f->size] = '\0';
-	struct verr pe;
+	struct err pe;
 	rc = volarc_set_parse(text, &v->set, &pe);
 	free(text);
 	if (rc < 0)
-		return verr_set(e, rc, "'%s': damaged set directory: %s", v->path, pe.msg);
+		return err_set(e, rc, "'%s': damaged set directory: %s", v->path, pe.msg);
 	char want[VOLARC_SERIAL_MAX + 8];
 	snprintf(want, sizeof(want), "%s_%03u", v->set.serial, v->set.index);
 	if (strcmp(want, v->volume_id) != 0 || strcmp(v->set.serial, v->volset_id) != 0) {
-		rc = verr_set(e, -EINVAL, "'%s': the set directory (volume %u of set %s) does not match the "
+		rc = err_set(e, -EINVAL, "'%s': the set directory (volume %u of set %s) does not match the "
 			      "volume descriptor ('%s' of set '%s')", v->path, v->set.index, v->set.serial,
 			      v->volume_id, v->volset_id);
 		volarc_set_release(&v->set);
@@ -214,7 +214,7 @@ static int load_set(struct volarc_vol *v, struct verr *e)
 	return 0;
 }
 
-int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **out, struct verr *e)
+int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **out, struct err *e)
 {
 	struct volarc_vol *v = xcalloc(1, sizeof(*v));
 	v->path = xstrdup(path);
@@ -222,9 +222,9 @@ int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **
 	struct stat st;
 	int rc = 0;
 	if (v->fd < 0 || fstat(v->fd, &st) < 0)
-		rc = verr_set(e, -errno, "'%s': %s", path, strerror(errno));
+		rc = err_set(e, -errno, "'%s': %s", path, strerror(errno));
 	else if (S_ISDIR(st.st_mode))
-		rc = verr_set(e, -EISDIR, "'%s' is a directory, not a volume image", path);
+		rc = err_set(e, -EISDIR, "'%s' is a directory, not a volume image", path);
 	if (rc == 0)
 		rc = load_tree(v, ISOFS_VIEW_AUTO, e);
 	if (rc == 0)
@@ -252,7 +252,7 @@ void volarc_vol_close(struct volarc_vol *v)
 }
 
 static int read_extent(const struct volarc_vol *v, uint64_t at, uint64_t len, unsigned char *buf, size_t chunk,
-		       volarc_sink sink, void *arg, struct verr *e)
+		       volarc_sink sink, void *arg, struct err *e)
 {
 	posix_fadvise(v->fd, (off_t)at, (off_t)len, POSIX_FADV_SEQUENTIAL);
 	while (len > 0) {
@@ -261,7 +261,7 @@ static int read_extent(const struct volarc_vol *v, uint64_t at, uint64_t len, un
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return verr_set(e, n < 0 ? -errno : -EIO, "'%s': %s at byte %" PRIu64, v->path,
+			return err_set(e, n < 0 ? -errno : -EIO, "'%s': %s at byte %" PRIu64, v->path,
 					n < 0 ? strerror(errno) : "the volume ends", at);
 		int rc = sink(arg, buf, (size_t)n);
 		if (rc < 0)
@@ -273,11 +273,11 @@ static int read_extent(const struct volarc_vol *v, uint64_t at, uint64_t len, un
 }
 
 int volarc_vol_read(const struct volarc_vol *v, const struct volarc_file *f, volarc_sink sink, void *arg,
-		    struct verr *e)
+		    struct err *e)
 {
 	uint64_t left = f->size;
 	if (left && !f->nextents)
-		return verr_set(e, -EIO, "'%s': '%s' has no data extent", v->path, f->path);
+		return err_set(e, -EIO, "'%s': '%s' has no data extent", v->path, f->path);
 	size_t chunk = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
 	unsigned char *buf = xmalloc(chunk ? chunk : 1);
 	int rc = 0;

@@ -26,6 +26,6 @@ struct volarc_create_result {
 /* in->set.serial, .created and .fs must be set. Nothing is left behind on
  * failure. */
 int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, struct volarc_create_result *res,
-		  struct verr *e);
+		  struct err *e);
 
 #endif

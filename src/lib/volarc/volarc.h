@@ -28,16 +28,9 @@ enum {
 	VOLARC_FS_JOLIET = 2,
 };
 
-/* An error: a negative errno in code and the message the command prints
- * after "volarc: " (the library composes it because only it knows which
- * file of which volume failed; it never prints it). */
-struct verr {
-	int code;
-	char msg[1024];
-};
-
-/* Fill e (may be NULL) and return code (< 0). */
-int verr_set(struct verr *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Errors are the library's struct err (err.h): the message names the file
+ * of the volume that failed, which only the library knows. */
+#include "err.h"
 
 /* "a,b": the trees of a VOLARC_FS_* mask, as in set.json and --fs. */
 const char *volarc_fs_name(unsigned fs);

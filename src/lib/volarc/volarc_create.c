@@ -44,14 +44,14 @@ struct creator {
 /* ---- callbacks of the planner and the image writer ---- */
 
 static int measure(void *ctx, const struct volarc_set *set, unsigned index, size_t set_len, uint64_t *bytes,
-		   struct verr *e)
+		   struct err *e)
 {
 	struct creator *c = ctx;
 	struct volarc_iso_job job = { .set = set, .index = index, .set_len = set_len, .in = c->in };
 	return volarc_iso_measure(&job, bytes, e);
 }
 
-static int open_file(void *ctx, size_t entry, struct verr *e)
+static int open_file(void *ctx, size_t entry, struct err *e)
 {
 	struct creator *c = ctx;
 	return volarc_input_open(c->in, entry, e);
@@ -90,7 +90,7 @@ static char *image_path(const struct creator *c, unsigned index)
 	return p;
 }
 
-static int make_tmp(struct creator *c, struct verr *e)
+static int make_tmp(struct creator *c, struct err *e)
 {
 	char *d = xstrdup(c->o->vol), *b = xstrdup(c->o->vol);
 	const char *dir = dirname(d), *base = basename(b);
@@ -112,7 +112,7 @@ static int make_tmp(struct creator *c, struct verr *e)
 		c->fds[0] = fd;
 	}
 	if (rc < 0) {
-		verr_set(e, rc, "cannot write beside it: %s", strerror(-rc));
+		err_set(e, rc, "cannot write beside it: %s", strerror(-rc));
 		free(c->tmp);
 		c->tmp = NULL;
 	}
@@ -151,14 +151,14 @@ static int fsync_path(const char *path)
 
 /* Rename the finished set to its name, never over something that
  * appeared there meanwhile; then make the rename durable. */
-static int publish(struct creator *c, struct verr *e)
+static int publish(struct creator *c, struct err *e)
 {
 	const char *vol = c->o->vol;
 	for (unsigned v = 1; v <= c->count; v++)
 		if (fsync(c->fds[v - 1]) < 0)
-			return verr_set(e, -errno, "writing the volume: %s", strerror(errno));
+			return err_set(e, -errno, "writing the volume: %s", strerror(errno));
 	if (c->o->multivolume && fsync_path(c->tmp) < 0)
-		return verr_set(e, -errno, "%s", strerror(errno));
+		return err_set(e, -errno, "%s", strerror(errno));
 	long rc = syscall(SYS_renameat2, AT_FDCWD, c->tmp, AT_FDCWD, vol, RENAME_NOREPLACE);
 	if (rc < 0 && (errno == EINVAL || errno == ENOSYS)) {
 		/* a file system without RENAME_NOREPLACE: look, then rename */
@@ -170,8 +170,8 @@ static int publish(struct creator *c, struct verr *e)
 	}
 	if (rc < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY)
-			return verr_set(e, -EEXIST, "appeared while the volumes were written: left as it is");
-		return verr_set(e, -errno, "%s", strerror(errno));
+			return err_set(e, -EEXIST, "appeared while the volumes were written: left as it is");
+		return err_set(e, -errno, "%s", strerror(errno));
 	}
 	free(c->tmp);
 	c->tmp = NULL;
@@ -183,7 +183,7 @@ static int publish(struct creator *c, struct verr *e)
 
 /* ---- writing, patching, checking ---- */
 
-static int write_volume(struct creator *c, unsigned index, const char *text, struct verr *e)
+static int write_volume(struct creator *c, unsigned index, const char *text, struct err *e)
 {
 	const struct volarc_create_opts *o = c->o;
 	if (o->multivolume) {
@@ -192,7 +192,7 @@ static int write_volume(struct creator *c, unsigned index, const char *text, str
 		int err = errno;
 		free(p);
 		if (c->fds[index - 1] < 0)
-			return verr_set(e, -err, "volume %u: %s", index, strerror(err));
+			return err_set(e, -err, "volume %u: %s", index, strerror(err));
 	}
 	c->index = index;
 	struct volarc_iso_job job = {
@@ -204,7 +204,7 @@ static int write_volume(struct creator *c, unsigned index, const char *text, str
 }
 
 /* Every piece of volume index where a reader will look for it. */
-static int check_volume(struct creator *c, unsigned index, struct volarc_vol *v, struct verr *e)
+static int check_volume(struct creator *c, unsigned index, struct volarc_vol *v, struct err *e)
 {
 	const struct volarc_set *set = &c->in->set;
 	for (size_t i = 0; i < set->nentries; i++) {
@@ -215,7 +215,7 @@ static int check_volume(struct creator *c, unsigned index, struct volarc_vol *v,
 				continue;
 			const struct volarc_file *f = volarc_vol_find(v, p->path);
 			if (!f || f->is_dir || f->size != p->length)
-				return verr_set(e, -EIO, "'%s' is not where the set directory says on volume %u "
+				return err_set(e, -EIO, "'%s' is not where the set directory says on volume %u "
 						"(internal)", en->name, index);
 		}
 	}
@@ -223,7 +223,7 @@ static int check_volume(struct creator *c, unsigned index, struct volarc_vol *v,
 }
 
 /* Put the final set directory (with the checksums) in place. */
-static int patch_volume(struct creator *c, unsigned index, struct verr *e)
+static int patch_volume(struct creator *c, unsigned index, struct err *e)
 {
 	size_t len;
 	char *path = image_path(c, index);
@@ -231,36 +231,36 @@ static int patch_volume(struct creator *c, unsigned index, struct verr *e)
 	struct volarc_vol *v = NULL;
 	int rc = volarc_vol_open(path, ISOFS_VIEW_AUTO, &v, e);
 	if (rc == 0 && (!v->has_set || v->set_size != len || len != c->set_len))
-		rc = verr_set(e, -EIO, "volume %u: the set directory is not as written (internal)", index);
+		rc = err_set(e, -EIO, "volume %u: the set directory is not as written (internal)", index);
 	if (rc == 0)
 		rc = check_volume(c, index, v, e);
 	if (rc == 0 && pwrite(c->fds[index - 1], text, len, (off_t)v->set_lsn * VOLARC_SECTOR) != (ssize_t)len)
-		rc = verr_set(e, -errno, "volume %u: %s", index, strerror(errno));
+		rc = err_set(e, -errno, "volume %u: %s", index, strerror(errno));
 	volarc_vol_close(v);
 	v = NULL;
 	/* and read it back: what list, copy and catalog will read */
 	if (rc == 0)
 		rc = volarc_vol_open(path, ISOFS_VIEW_AUTO, &v, e);
 	if (rc == 0 && (!v->has_set || v->set.nentries != c->in->set.nentries || v->set.index != index))
-		rc = verr_set(e, -EIO, "volume %u: the patched set directory does not read back (internal)", index);
+		rc = err_set(e, -EIO, "volume %u: the patched set directory does not read back (internal)", index);
 	volarc_vol_close(v);
 	free(text);
 	free(path);
 	return rc;
 }
 
-static int finish_sums(struct creator *c, struct verr *e)
+static int finish_sums(struct creator *c, struct err *e)
 {
 	struct volarc_set *set = &c->in->set;
 	if (c->out_of_order)
-		return verr_set(e, -EIO, "'%s': libisofs read its pieces out of order (internal)",
+		return err_set(e, -EIO, "'%s': libisofs read its pieces out of order (internal)",
 				set->entries[c->out_of_order - 1].name);
 	for (size_t i = 0; i < set->nentries; i++) {
 		struct volarc_entry *en = &set->entries[i];
 		if (en->is_dir)
 			continue;
 		if (c->hashed[i] != en->size)
-			return verr_set(e, -EIO, "'%s': %" PRIu64 " of %" PRIu64 " bytes were archived (internal)",
+			return err_set(e, -EIO, "'%s': %" PRIu64 " of %" PRIu64 " bytes were archived (internal)",
 					en->name, c->hashed[i], en->size);
 		volarc_hasher_sum(c->hasher, i, en->sha256);
 	}
@@ -268,15 +268,15 @@ static int finish_sums(struct creator *c, struct verr *e)
 }
 
 int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, struct volarc_create_result *res,
-		  struct verr *e)
+		  struct err *e)
 {
 	struct creator c = { .in = in, .o = o };
 	struct stat st;
 	memset(res, 0, sizeof(*res));
 	if (lstat(o->vol, &st) == 0)
-		return verr_set(e, -EEXIST, "exists already: volarc does not write over it");
+		return err_set(e, -EEXIST, "exists already: volarc does not write over it");
 	if (errno != ENOENT)
-		return verr_set(e, -errno, "%s", strerror(errno));
+		return err_set(e, -errno, "%s", strerror(errno));
 	int rc = volarc_iso_init(e);
 	if (rc < 0)
 		return rc;
@@ -297,7 +297,7 @@ int volarc_create(struct volarc_input *in, const struct volarc_create_opts *o, s
 		c.fds[v] = -1;
 	c.hashed = xcalloc(in->set.nentries, sizeof(*c.hashed));
 	c.hasher = volarc_hasher_new(in->set.nentries);
-	rc = c.hasher ? make_tmp(&c, e) : verr_set(e, -EAGAIN, "cannot start the hashing thread");
+	rc = c.hasher ? make_tmp(&c, e) : err_set(e, -EAGAIN, "cannot start the hashing thread");
 	for (unsigned v = 1; v <= c.count && rc == 0; v++) {
 		size_t len;
 		char *text = volarc_set_format(&in->set, v, c.set_len, &len);

@@ -16,6 +16,7 @@
 #include <libburn/libburn.h>    /* struct burn_source, as libisofs hands it out */
 #include <libisofs/libisofs.h>
 
+#include "testhook.h"
 #include "volarc_iso.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -38,7 +39,7 @@ struct writer {
 	IsoDir *dir;
 	pthread_mutex_t lock;
 	int failed;
-	struct verr err;
+	struct err err;
 };
 
 struct vstream {
@@ -54,7 +55,7 @@ struct vstream {
 	uint64_t fed;                   /* bytes of the piece given to job->data */
 };
 
-static void fail(struct writer *w, const struct verr *e)
+static void fail(struct writer *w, const struct err *e)
 {
 	pthread_mutex_lock(&w->lock);
 	if (!w->failed) {
@@ -82,7 +83,7 @@ static const char *entry_name(const struct vstream *s)
 static int vs_open(IsoStream *stream)
 {
 	struct vstream *s = stream->data;
-	struct verr e;
+	struct err e;
 	s->have = s->off = 0;
 	s->pos = 0;
 	if (s->entry == (size_t)-1)
@@ -94,7 +95,7 @@ static int vs_open(IsoStream *stream)
 	}
 	struct stat st;
 	if (fstat(s->fd, &st) < 0 || (uint64_t)st.st_size < s->offset + s->length) {
-		verr_set(&e, -ESTALE, "'%s' shrank while it was archived", entry_name(s));
+		err_set(&e, -ESTALE, "'%s' shrank while it was archived", entry_name(s));
 		fail(s->w, &e);
 		close(s->fd);
 		s->fd = -1;
@@ -112,8 +113,8 @@ static int vs_close(IsoStream *stream)
 		struct stat st;
 		const struct volarc_entry *en = &s->w->job->set->entries[s->entry];
 		if (s->last && s->pos == s->length && (fstat(s->fd, &st) < 0 || (uint64_t)st.st_size != en->size)) {
-			struct verr e;
-			verr_set(&e, -ESTALE, "'%s' changed size while it was archived", en->name);
+			struct err e;
+			err_set(&e, -ESTALE, "'%s' changed size while it was archived", en->name);
 			fail(s->w, &e);
 		}
 		close(s->fd);
@@ -138,14 +139,14 @@ static int refill(struct vstream *s)
 	size_t got = 0;
 	while (got < want) {
 		ssize_t n = pread(s->fd, s->buf + got, want - got, (off_t)(s->offset + s->pos + got));
-		struct verr e;
+		struct err e;
 		if (n < 0) {
-			verr_set(&e, -errno, "'%s': reading: %s", entry_name(s), strerror(errno));
+			err_set(&e, -errno, "'%s': reading: %s", entry_name(s), strerror(errno));
 			fail(s->w, &e);
 			return ISO_FILE_READ_ERROR;
 		}
 		if (n == 0) {
-			verr_set(&e, -ESTALE, "'%s' shrank while it was archived", entry_name(s));
+			err_set(&e, -ESTALE, "'%s' shrank while it was archived", entry_name(s));
 			fail(s->w, &e);
 			return ISO_FILE_READ_ERROR;
 		}
@@ -253,9 +254,9 @@ static IsoStream *new_stream(struct writer *w, size_t entry, uint64_t offset, ui
 
 /* ---- the tree ---- */
 
-static int iso_fail(struct writer *w, int rc, const char *what, const char *name, struct verr *e)
+static int iso_fail(struct writer *w, int rc, const char *what, const char *name, struct err *e)
 {
-	return verr_set(e, -EIO, "libisofs: %s '%s': %s", what, name, iso_error_to_msg(rc));
+	return err_set(e, -EIO, "libisofs: %s '%s': %s", what, name, iso_error_to_msg(rc));
 }
 
 static void set_attrs(struct writer *w, IsoNode *node, const struct volarc_entry *en, size_t i, unsigned mode)
@@ -272,7 +273,7 @@ static void set_attrs(struct writer *w, IsoNode *node, const struct volarc_entry
 
 /* The directory path ("" for the root) in the image, made where missing
  * with the attributes the set gives it. */
-static int get_dir(struct writer *w, const char *path, IsoDir **out, struct verr *e)
+static int get_dir(struct writer *w, const char *path, IsoDir **out, struct err *e)
 {
 	if (w->dir && strcmp(path, w->dir_path) == 0) {
 		*out = w->dir;
@@ -313,7 +314,7 @@ static int get_dir(struct writer *w, const char *path, IsoDir **out, struct verr
 }
 
 static int add_file(struct writer *w, const char *path, IsoStream *stream, const struct volarc_entry *en,
-		    size_t i, struct verr *e)
+		    size_t i, struct err *e)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir_path = xstrdup(path);
@@ -335,7 +336,7 @@ static int add_file(struct writer *w, const char *path, IsoStream *stream, const
 	return 0;
 }
 
-static int build_tree(struct writer *w, struct verr *e)
+static int build_tree(struct writer *w, struct err *e)
 {
 	const struct volarc_iso_job *job = w->job;
 	const struct volarc_set *set = job->set;
@@ -366,7 +367,7 @@ static int build_tree(struct writer *w, struct verr *e)
 
 /* ---- the image ---- */
 
-int volarc_iso_init(struct verr *e)
+int volarc_iso_init(struct err *e)
 {
 	static int done;
 	if (done)
@@ -374,10 +375,10 @@ int volarc_iso_init(struct verr *e)
 	/* bit0: libisofs must not call setlocale(); the names are UTF-8 */
 	int rc = iso_init_with_flag(1);
 	if (rc < 0)
-		return verr_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
+		return err_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
 	iso_set_local_charset("UTF-8", 0);
 	/* library code never prints: failures come back as return codes */
-	iso_set_msgs_severities("NEVER", getenv("VOLARC_DEBUG_ISO") ? "ALL" : "NEVER", "volarc");
+	iso_set_msgs_severities("NEVER", testhook(HOOK_DEBUG_ISO) ? "ALL" : "NEVER", "volarc");
 	done = 1;
 	return 0;
 }
@@ -391,13 +392,13 @@ const char *volarc_iso_version(void)
 	return v;
 }
 
-static int make_opts(const struct writer *w, IsoWriteOpts **out, struct verr *e)
+static int make_opts(const struct writer *w, IsoWriteOpts **out, struct err *e)
 {
 	const struct volarc_set *set = w->job->set;
 	IsoWriteOpts *o;
 	int rc = iso_write_opts_new(&o, 0);
 	if (rc < 0)
-		return verr_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
+		return err_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
 	iso_write_opts_set_iso_level(o, 2);
 	iso_write_opts_set_rockridge(o, !!(set->fs & VOLARC_FS_ROCKRIDGE));
 	iso_write_opts_set_joliet(o, !!(set->fs & VOLARC_FS_JOLIET));
@@ -420,14 +421,14 @@ static int make_opts(const struct writer *w, IsoWriteOpts **out, struct verr *e)
 }
 
 /* Build the image of job and hand out its burn_source. */
-static int start(struct writer *w, struct burn_source **bs, struct verr *e)
+static int start(struct writer *w, struct burn_source **bs, struct err *e)
 {
 	const struct volarc_set *set = w->job->set;
 	char vid[VOLARC_SERIAL_MAX + 8], app[128];
 	snprintf(vid, sizeof(vid), "%s_%03u", set->serial, w->job->index);
 	int rc = iso_image_new(vid, &w->img);
 	if (rc < 0)
-		return verr_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
+		return err_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
 	/* the set's serial and the volume's place in it, in the descriptors */
 	iso_image_set_volset_id(w->img, set->serial);
 	iso_image_set_application_id(w->img, "ALTKIT VOLARC");
@@ -448,7 +449,7 @@ static int start(struct writer *w, struct burn_source **bs, struct verr *e)
 			*e = w->err;
 			return e->code;
 		}
-		return verr_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
+		return err_set(e, -EIO, "libisofs: %s", iso_error_to_msg(rc));
 	}
 	return 0;
 }
@@ -473,7 +474,7 @@ static void writer_init(struct writer *w, const struct volarc_iso_job *job, int 
 	pthread_mutex_init(&w->lock, NULL);
 }
 
-int volarc_iso_measure(const struct volarc_iso_job *job, uint64_t *bytes, struct verr *e)
+int volarc_iso_measure(const struct volarc_iso_job *job, uint64_t *bytes, struct err *e)
 {
 	struct writer w;
 	struct burn_source *bs = NULL;
@@ -502,7 +503,7 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct verr *e)
+int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct err *e)
 {
 	struct writer w;
 	struct burn_source *bs = NULL;
@@ -522,18 +523,18 @@ int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct verr *e)
 		if (failed(&w))
 			break;
 		if (job->stop && *job->stop) {
-			rc = verr_set(e, -EINTR, "interrupted");
+			rc = err_set(e, -EINTR, "interrupted");
 			break;
 		}
 		if (n < 0) {
-			rc = verr_set(e, -EIO, "libisofs could not make the image");
+			rc = err_set(e, -EIO, "libisofs could not make the image");
 			break;
 		}
 		if (n == 0)
 			break;
 		int wr = write_all(fd, buf, (size_t)n);
 		if (wr < 0) {
-			rc = verr_set(e, wr, "writing the image: %s", strerror(-wr));
+			rc = err_set(e, wr, "writing the image: %s", strerror(-wr));
 			break;
 		}
 		done += (uint64_t)n;
@@ -544,7 +545,7 @@ int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct verr *e)
 		*e = w.err;
 		rc = e->code;
 	} else if (rc == 0 && done != total) {
-		rc = verr_set(e, -EIO, "libisofs ended the image after %" PRIu64 " of %" PRIu64 " bytes", done, total);
+		rc = err_set(e, -EIO, "libisofs ended the image after %" PRIu64 " of %" PRIu64 " bytes", done, total);
 	}
 	if (rc < 0 && done != total)
 		bs->cancel(bs);

@@ -12,6 +12,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "efivars.h"
 #include "readall.h"
 #include "xalloc.h"
@@ -20,8 +21,8 @@
 
 const char *efivars_dir(void)
 {
-	const char *d = getenv("EFIVARFS_PATH");
-	return d && *d ? d : "/sys/firmware/efi/efivars";
+	const char *d = testhook(HOOK_EFIVARFS_PATH);
+	return d ? d : "/sys/firmware/efi/efivars";
 }
 
 static int open_dir(void)
@@ -44,8 +45,7 @@ int efivars_available(void)
 	/* UEFI machines have the directory even where efivarfs is not mounted
 	 * on it: empty, and every write refused. A directory of captured
 	 * variables ($EFIVARFS_PATH) is what it is. */
-	const char *env = getenv("EFIVARFS_PATH");
-	int rc = (env && *env) || is_efivarfs(fd) ? 0 : -ENOMEDIUM;
+	int rc = testhook(HOOK_EFIVARFS_PATH) || is_efivarfs(fd) ? 0 : -ENOMEDIUM;
 	close(fd);
 	return rc;
 }
@@ -120,7 +120,7 @@ static int open_for_change(const char *name, char *fn, size_t len)
 static int fault_injected(void)
 {
 	static long count;
-	const char *v = getenv("ALTKIT_FAULT_EFIVAR_WRITE");
+	const char *v = testhook(HOOK_FAULT_EFIVAR_WRITE);
 	return v && ++count == atol(v);
 }
 

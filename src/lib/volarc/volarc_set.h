@@ -48,7 +48,7 @@ char *volarc_set_format(const struct volarc_set *s, unsigned index, size_t pad, 
 /* Parse and check a set directory read from a volume: every name safe,
  * the pieces of each file contiguous and on volumes of the set. -EINVAL
  * with the reason in e. */
-int volarc_set_parse(const char *text, struct volarc_set *out, struct verr *e);
+int volarc_set_parse(const char *text, struct volarc_set *out, struct err *e);
 
 /* The entry of that name, or NULL (binary search). */
 const struct volarc_entry *volarc_set_find(const struct volarc_set *s, const char *name);

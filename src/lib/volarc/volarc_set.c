@@ -167,15 +167,15 @@ static int is_hex64(const char *s)
 	return 1;
 }
 
-static int bad(struct verr *e, const char *name, const char *why)
+static int bad(struct err *e, const char *name, const char *why)
 {
 	if (name)
-		return verr_set(e, -EINVAL, "entry '%s': %s", name, why);
-	return verr_set(e, -EINVAL, "%s", why);
+		return err_set(e, -EINVAL, "entry '%s': %s", name, why);
+	return err_set(e, -EINVAL, "%s", why);
 }
 
 static int parse_pieces(const struct json *arr, const struct volarc_set *s, struct volarc_entry *en,
-			struct verr *e)
+			struct err *e)
 {
 	size_t n = json_count(arr);
 	if (!arr || arr->type != JSON_ARRAY || n == 0)
@@ -209,7 +209,7 @@ static int parse_pieces(const struct json *arr, const struct volarc_set *s, stru
 }
 
 static int parse_entry(const struct json *j, const struct volarc_set *s, struct volarc_entry *en,
-		       struct verr *e)
+		       struct err *e)
 {
 	const char *name = json_get_str(j, "name"), *type = json_get_str(j, "type");
 	uint64_t mode, ns;
@@ -244,13 +244,13 @@ static int parse_entry(const struct json *j, const struct volarc_set *s, struct 
 	return 0;
 }
 
-int volarc_set_parse(const char *text, struct volarc_set *out, struct verr *e)
+int volarc_set_parse(const char *text, struct volarc_set *out, struct err *e)
 {
 	struct json *j;
 	size_t pos;
 	memset(out, 0, sizeof(*out));
 	if (json_parse(text, &j, &pos) < 0)
-		return verr_set(e, -EINVAL, "not valid JSON (byte %zu)", pos);
+		return err_set(e, -EINVAL, "not valid JSON (byte %zu)", pos);
 	int rc = -EINVAL;
 	const char *fmt = json_get_str(j, "format"), *serial = json_get_str(j, "serial"),
 		   *trees = json_get_str(j, "trees");
@@ -261,7 +261,7 @@ int volarc_set_parse(const char *text, struct volarc_set *out, struct verr *e)
 		goto out;
 	}
 	if (version != SET_VERSION) {
-		rc = verr_set(e, -EINVAL, "set directory version %" PRIu64 " (this volarc reads %d)", version,
+		rc = err_set(e, -EINVAL, "set directory version %" PRIu64 " (this volarc reads %d)", version,
 			      SET_VERSION);
 		goto out;
 	}

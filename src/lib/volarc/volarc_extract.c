@@ -40,7 +40,7 @@ static int write_sink(void *arg, const void *buf, size_t len)
 
 /* The directory part of rel (below dirfd, made where missing) and its last
  * component. */
-static int open_parent(int dirfd, const char *rel, const char **base, struct verr *e)
+static int open_parent(int dirfd, const char *rel, const char **base, struct err *e)
 {
 	const char *slash = strrchr(rel, '/');
 	*base = slash ? slash + 1 : rel;
@@ -48,9 +48,9 @@ static int open_parent(int dirfd, const char *rel, const char **base, struct ver
 	dir[slash ? (size_t)(slash - rel) : 0] = '\0';
 	int pfd = beneath_mkdirs(dirfd, dir, 0777);
 	if (pfd == -ENOTDIR)
-		verr_set(e, pfd, "'%s': something that is not a directory (or a symbolic link) is in the way", rel);
+		err_set(e, pfd, "'%s': something that is not a directory (or a symbolic link) is in the way", rel);
 	else if (pfd < 0)
-		verr_set(e, pfd, "'%s': %s", dir, strerror(-pfd));
+		err_set(e, pfd, "'%s': %s", dir, strerror(-pfd));
 	free(dir);
 	return pfd;
 }
@@ -70,14 +70,14 @@ static int temp_file(int pfd, const char *base, char *name, size_t len)
 }
 
 int volarc_extract(struct volarc_reader *r, const struct volarc_entry *en, int dirfd, const char *rel,
-		   struct verr *e)
+		   struct err *e)
 {
 	if (!volarc_relpath_ok(rel))
-		return verr_set(e, -EINVAL, "'%s': unsafe name (absolute, empty or with '..'): not extracted", rel);
+		return err_set(e, -EINVAL, "'%s': unsafe name (absolute, empty or with '..'): not extracted", rel);
 	if (en->is_dir) {
 		int fd = beneath_mkdirs(dirfd, rel, 0777);
 		if (fd < 0)
-			return verr_set(e, fd, "'%s': %s", rel,
+			return err_set(e, fd, "'%s': %s", rel,
 					fd == -ENOTDIR ? "something that is not a directory is in the way" : strerror(-fd));
 		close(fd);
 		return 0;
@@ -90,36 +90,36 @@ int volarc_extract(struct volarc_reader *r, const struct volarc_entry *en, int d
 	int fd = temp_file(pfd, base, tmp, sizeof(tmp));
 	if (fd < 0) {
 		close(pfd);
-		return verr_set(e, fd, "'%s': %s", rel, strerror(-fd));
+		return err_set(e, fd, "'%s': %s", rel, strerror(-fd));
 	}
 	char sum[65];
 	struct out o = { .fd = fd };
 	int rc = volarc_reader_read(r, en, write_sink, &o, sum, e);
 	if (o.err)
-		verr_set(e, rc, "'%s': writing: %s", rel, strerror(-o.err));
+		err_set(e, rc, "'%s': writing: %s", rel, strerror(-o.err));
 	/* the time of the set directory (nanoseconds), else of the tree */
 	struct timespec t[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = en->mtime, .tv_nsec = en->mtime_ns } };
 	if (rc == 0 && (fchmod(fd, en->mode & 07777) < 0 || futimens(fd, t) < 0))
-		rc = verr_set(e, -errno, "'%s': setting mode and time: %s", rel, strerror(errno));
+		rc = err_set(e, -errno, "'%s': setting mode and time: %s", rel, strerror(errno));
 	if (close(fd) < 0 && rc == 0)
-		rc = verr_set(e, -errno, "'%s': writing: %s", rel, strerror(errno));
+		rc = err_set(e, -errno, "'%s': writing: %s", rel, strerror(errno));
 	if (rc == 0 && renameat(pfd, tmp, pfd, base) < 0)
-		rc = verr_set(e, -errno, "'%s': %s", rel, errno == EISDIR ? "a directory is in the way" : strerror(errno));
+		rc = err_set(e, -errno, "'%s': %s", rel, errno == EISDIR ? "a directory is in the way" : strerror(errno));
 	if (rc < 0)
 		unlinkat(pfd, tmp, 0);
 	close(pfd);
 	return rc;
 }
 
-int volarc_extract_dir_attrs(const struct volarc_entry *en, int dirfd, const char *rel, struct verr *e)
+int volarc_extract_dir_attrs(const struct volarc_entry *en, int dirfd, const char *rel, struct err *e)
 {
 	int fd = beneath_open(dirfd, rel, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
-		return verr_set(e, fd, "'%s': %s", rel, strerror(-fd));
+		return err_set(e, fd, "'%s': %s", rel, strerror(-fd));
 	struct timespec t[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = en->mtime, .tv_nsec = en->mtime_ns } };
 	int rc = 0;
 	if (fchmod(fd, en->mode & 07777) < 0 || futimens(fd, t) < 0)
-		rc = verr_set(e, -errno, "'%s': setting mode and time: %s", rel, strerror(errno));
+		rc = err_set(e, -errno, "'%s': setting mode and time: %s", rel, strerror(errno));
 	close(fd);
 	return rc;
 }

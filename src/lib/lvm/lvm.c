@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testhook.h"
 #include "json.h"
 #include "lvm.h"
 #include "run.h"
@@ -13,8 +14,8 @@ static char last_error[512];
 
 const char *lvm_program(void)
 {
-	const char *p = getenv("ALTKIT_LVM");
-	return p && *p ? p : "lvm";
+	const char *p = testhook(HOOK_LVM);
+	return p ? p : "lvm";
 }
 
 const char *lvm_last_error(void)

@@ -105,7 +105,7 @@ static int fit_text(const struct volarc_set *set, size_t *len)
 }
 
 int volarc_plan(struct volarc_set *set, const struct volarc_plan_opts *o, struct volarc_plan_result *res,
-		struct verr *e)
+		struct err *e)
 {
 	uint64_t d = data_sectors(set), margin = MARGIN_START, one;
 	size_t len = 0;
@@ -121,17 +121,17 @@ int volarc_plan(struct volarc_set *set, const struct volarc_plan_opts *o, struct
 			return 0;
 		if (!o->multivolume) {
 			res->needed = one;
-			return verr_set(e, -EFBIG, "one volume would need %" PRIu64 " MB", (one + VOLARC_MIB - 1) / VOLARC_MIB);
+			return err_set(e, -EFBIG, "one volume would need %" PRIu64 " MB", (one + VOLARC_MIB - 1) / VOLARC_MIB);
 		}
 		/* what the ISO structures of the whole tree cost, on every volume */
 		uint64_t overhead = one - d * VOLARC_SECTOR;
 		if (overhead + margin + VOLARC_SECTOR > o->max_bytes)
-			return verr_set(e, -ENOSPC, "the file records and set directory alone need %" PRIu64
+			return err_set(e, -ENOSPC, "the file records and set directory alone need %" PRIu64
 					" KB of each volume", (overhead + margin + 1023) / 1024);
 		uint64_t budget = (o->max_bytes - overhead - margin) / VOLARC_SECTOR;
 		uint64_t n = (d + budget - 1) / budget;
 		if (n > VOLARC_MAX_VOLUMES)
-			return verr_set(e, -EFBIG, "the set would need %" PRIu64 " volumes, more than %d", n,
+			return err_set(e, -EFBIG, "the set would need %" PRIu64 " volumes, more than %d", n,
 					VOLARC_MAX_VOLUMES);
 		uint64_t target = (d + n - 1) / n;
 		assign(set, (unsigned)n, target, o->piece_max);
@@ -151,5 +151,5 @@ int volarc_plan(struct volarc_set *set, const struct volarc_plan_opts *o, struct
 			return 0;
 		margin += worst - o->max_bytes;
 	}
-	return verr_set(e, -EAGAIN, "no volume layout found that fits (internal)");
+	return err_set(e, -EAGAIN, "no volume layout found that fits (internal)");
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "copytree_int.h"
 #include "exclude.h"
 #include "xalloc.h"
@@ -771,8 +772,8 @@ int copytree(const struct copytree_opts *o, struct copytree_stats *stats)
 	ct->umask = current_umask();
 	ct->noatime = O_NOATIME;
 	ct->clone_fd = -1;
-	ct->fault_read = getenv("ALTKIT_FAULT_READ");
-	ct->fault_write = getenv("ALTKIT_FAULT_WRITE");
+	ct->fault_read = testhook(HOOK_FAULT_READ);
+	ct->fault_write = testhook(HOOK_FAULT_WRITE);
 	pthread_mutex_init(&ct->fdc_lock, NULL);
 	pthread_mutex_init(&ct->q_lock, NULL);
 	pthread_mutex_init(&ct->rep_lock, NULL);

@@ -9,9 +9,9 @@
  * renamed to rel only when its checksum matches. A directory entry is
  * made (its mode and time: volarc_extract_dir_attrs, after its contents). */
 int volarc_extract(struct volarc_reader *r, const struct volarc_entry *en, int dirfd, const char *rel,
-		   struct verr *e);
+		   struct err *e);
 
 /* Give the directory rel below dirfd the mode and time of en. */
-int volarc_extract_dir_attrs(const struct volarc_entry *en, int dirfd, const char *rel, struct verr *e);
+int volarc_extract_dir_attrs(const struct volarc_entry *en, int dirfd, const char *rel, struct err *e);
 
 #endif

@@ -18,7 +18,7 @@ struct volarc_iso_job {
 	size_t set_len;
 	const struct volarc_input *in;  /* owners and atimes; NULL: none */
 	/* Open entry i's file: fd, or -errno with e filled. */
-	int (*open)(void *ctx, size_t entry, struct verr *e);
+	int (*open)(void *ctx, size_t entry, struct err *e);
 	/* The bytes of entry i at offset, in file order (each once). */
 	void (*data)(void *ctx, size_t entry, uint64_t offset, const void *buf, size_t len);
 	/* Bytes of the image written so far (may be NULL). */
@@ -28,14 +28,14 @@ struct volarc_iso_job {
 };
 
 /* Set up libisofs once (UTF-8 names, no messages printed). */
-int volarc_iso_init(struct verr *e);
+int volarc_iso_init(struct err *e);
 
 /* The size in bytes the image of job would have (no file is read). */
-int volarc_iso_measure(const struct volarc_iso_job *job, uint64_t *bytes, struct verr *e);
+int volarc_iso_measure(const struct volarc_iso_job *job, uint64_t *bytes, struct err *e);
 
 /* Write the image to fd (at its current position). A file that cannot be
  * read, or changes while it is read, fails the whole write. */
-int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct verr *e);
+int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct err *e);
 
 /* "libisofs 1.5.4" */
 const char *volarc_iso_version(void);
