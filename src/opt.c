@@ -24,6 +24,17 @@ static const struct opt *find(const struct optspec *spec, int key)
 	return NULL;
 }
 
+/* Whether this (sub)command takes option key: -h and --version always. */
+static int takes(const struct optspec *spec, int key)
+{
+	if (!spec->keys || key == OPT_KEY_HELP || key == OPT_KEY_VERSION)
+		return 1;
+	for (const int *k = spec->keys; *k; k++)
+		if (*k == key)
+			return 1;
+	return 0;
+}
+
 static void mark(struct optparser *p, int key)
 {
 	if (key >= 0 && (size_t)key < sizeof(p->seen) * 8)
@@ -57,9 +68,26 @@ void opt_init(struct optparser *p, const struct optspec *spec, int argc, char **
 	p->spec = spec;
 	p->argc = argc;
 	p->argv = argv;
-	p->prog = argc > 0 ? argv[0] : altkit_cmd;
+	p->prog = altkit_cmd;   /* the name the user called, not a symlink's path */
 	p->ind = 1;
 	optind = 0;     /* a fresh scan (glibc and musl both reset on 0) */
+}
+
+const struct optspec *opt_find_sub(const struct optparser *p)
+{
+	if (!p->spec->subs || p->ind >= p->argc)
+		return NULL;
+	for (const struct optspec *const *s = p->spec->subs; *s; s++)
+		if (strcmp((*s)->name, p->argv[p->ind]) == 0)
+			return *s;
+	return NULL;
+}
+
+void opt_init_sub(struct optparser *sub, const struct optparser *parent, const struct optspec *spec)
+{
+	opt_init(sub, spec, parent->argc - parent->ind, parent->argv + parent->ind);
+	snprintf(sub->progbuf, sizeof(sub->progbuf), "%s %s", parent->prog, spec->name);
+	sub->prog = sub->progbuf;
 }
 
 /* The synopsis's first line, for the hint after an error. */
@@ -102,46 +130,75 @@ static void put_help_lines(FILE *out, int col, const char *help)
 	}
 }
 
-void opt_usage(const struct optspec *spec, FILE *out)
+/* "  -m, --mode MODE" then its help from column col, on the next line
+ * when the head is too wide. */
+static void put_entry(FILE *out, const char *head, int col, const char *help)
 {
-	enum { COL = 26 };
-	const char *s = spec->synopsis;
-	fputs("Usage: ", out);
-	for (;;) {     /* continuation lines of the synopsis line up under it */
+	int n = (int)strlen(head);
+	fputs(head, out);
+	if (n + 2 > col) {
+		fputc('\n', out);
+		put_help_lines(out, col, help);
+	} else {
+		int first = (int)strcspn(help, "\n");
+		fprintf(out, "%*s%.*s\n", col - n, "", first, help);
+		if (help[first])
+			put_help_lines(out, col, help + first + 1);
+	}
+}
+
+/* Synopsis lines, the first after "Usage: ", the others under it. */
+static void put_synopsis(FILE *out, const char *s, int *first)
+{
+	for (;;) {
 		int n = (int)strcspn(s, "\n");
-		fprintf(out, "%.*s\n", n, s);
+		fprintf(out, "%s%.*s\n", *first ? "Usage: " : "       ", n, s);
+		*first = 0;
 		if (!s[n])
 			break;
 		s += n + 1;
-		fputs("       ", out);
+	}
+}
+
+static void put_option(FILE *out, const struct opt *o)
+{
+	char head[96];
+	int n;
+	if (o->key < OPT_LONG && o->name)
+		n = snprintf(head, sizeof(head), "  -%c, --%s", o->key, o->name);
+	else if (o->key < OPT_LONG)
+		n = snprintf(head, sizeof(head), "  -%c", o->key);
+	else
+		n = snprintf(head, sizeof(head), "      --%s", o->name);
+	if (o->arg)
+		snprintf(head + n, sizeof(head) - (size_t)n, " %s", o->arg);
+	put_entry(out, head, 26, o->help ? o->help : "");
+}
+
+void opt_usage(const struct optspec *spec, FILE *out)
+{
+	int first = 1;
+	if (spec->subs) {
+		for (const struct optspec *const *s = spec->subs; *s; s++)
+			put_synopsis(out, (*s)->synopsis, &first);
+	} else {
+		put_synopsis(out, spec->synopsis, &first);
 	}
 	if (spec->about)
 		fprintf(out, "%s\n", spec->about);
+	if (spec->subs)
+		fputc('\n', out);
+	for (const struct optspec *const *s = spec->subs; s && *s; s++) {
+		char head[64];
+		snprintf(head, sizeof(head), "  %s", (*s)->name);
+		put_entry(out, head, 14, (*s)->about ? (*s)->about : "");
+	}
 	if (spec->options && spec->options->key)
 		fputc('\n', out);
-	for (const struct opt *o = spec->options; o && o->key; o++) {
-		char head[96];
-		int n;
-		if (o->key < OPT_LONG && o->name)
-			n = snprintf(head, sizeof(head), "  -%c, --%s", o->key, o->name);
-		else if (o->key < OPT_LONG)
-			n = snprintf(head, sizeof(head), "  -%c", o->key);
-		else
-			n = snprintf(head, sizeof(head), "      --%s", o->name);
-		if (o->arg)
-			n += snprintf(head + n, sizeof(head) - (size_t)n, " %s", o->arg);
-		fputs(head, out);
-		const char *help = o->help ? o->help : "";
-		if (n + 2 > COL) {
-			fputc('\n', out);
-			put_help_lines(out, COL, help);
-		} else {
-			int first = (int)strcspn(help, "\n");
-			fprintf(out, "%*s%.*s\n", COL - n, "", first, help);
-			if (help[first])
-				put_help_lines(out, COL, help + first + 1);
-		}
-	}
+	/* a command with subcommands shows every option, each subcommand its own */
+	for (const struct opt *o = spec->options; o && o->key; o++)
+		if (spec->subs || takes(spec, o->key))
+			put_option(out, o);
 	if (spec->footer)
 		fprintf(out, "\n%s", spec->footer);
 }
@@ -150,6 +207,8 @@ void opt_usage(const struct optspec *spec, FILE *out)
 static void build(const struct optspec *spec, char *shorts, size_t slen, struct option *longs)
 {
 	size_t s = 0, l = 0;
+	if (spec->subs)
+		shorts[s++] = '+';      /* the options end at the subcommand's name */
 	shorts[s++] = ':';      /* a missing argument returns ':' */
 	for (const struct opt *o = spec->options; o->key; o++) {
 		if (o->key < OPT_LONG && s + 3 < slen) {
@@ -177,6 +236,20 @@ static int bad_option(struct optparser *p, int c)
 		p->rc = opt_error(p, "unknown option '-%c'", optopt);
 	} else {
 		p->rc = opt_error(p, "unknown option '%s'", typed);
+	}
+	return OPT_EXIT;
+}
+
+/* An option of the table that this (sub)command does not take. */
+static int not_taken(struct optparser *p, const struct opt *o)
+{
+	const char *label = opt_label(p->spec, o->key);
+	if (p->spec->subs) {
+		p->rc = opt_error(p, "%s goes after the subcommand", label);
+	} else {
+		/* one line, as volarc has always said it */
+		errmsg("%s: %s is not an option of this command", p->spec->name ? p->spec->name : p->prog, label);
+		p->rc = EXIT_USAGE;
 	}
 	return OPT_EXIT;
 }
@@ -233,6 +306,8 @@ int opt_next(struct optparser *p)
 		p->rc = close_stdout();
 		return OPT_EXIT;
 	}
+	if (!takes(p->spec, c))
+		return not_taken(p, o);
 	if (conflicts(p, o))
 		return OPT_EXIT;
 	return c;

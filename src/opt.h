@@ -20,6 +20,13 @@
  *	if (c == OPT_EXIT)
  *		return p.rc;
  *	// argv[p.ind] ... argv[argc - 1] are the operands
+ *
+ * Subcommands ("volarc create ..."): the command's spec lists them in .subs;
+ * its options (only -h and --version) end at the first operand, the
+ * subcommand's name; opt_find_sub finds that spec and opt_init_sub starts on
+ * its options. Subcommands may share one table, each taking the .keys it
+ * lists: an option of the table that a subcommand does not take is refused
+ * in one line, "<cmd>: <sub>: --x is not an option of this command".
  */
 #ifndef ALTKIT_OPT_H
 #define ALTKIT_OPT_H
@@ -52,22 +59,34 @@ struct optspec {
 	const char *about;      /* one line on what the command does */
 	const struct opt *options;  /* ends with { 0 } */
 	const char *footer;     /* text after the options, or NULL */
+	const char *name;       /* a subcommand's name ("create"), or NULL */
+	const int *keys;        /* the keys of .options taken here, ending with 0
+	                         * (-h and --version are always taken); NULL: all */
+	const struct optspec *const *subs;  /* subcommands, ending with NULL; the
+	                         * help shows their synopses, names, .about
+	                         * and every option of .options */
 };
 
 struct optparser {
 	const struct optspec *spec;
 	int argc;
 	char **argv;
-	const char *prog;       /* the name in messages: argv[0], "volarc create" */
+	const char *prog;       /* the name in messages: "bootlist", "volarc create" */
 	int ind;                /* after OPT_END: the first operand */
 	const char *arg;        /* the current option's argument */
 	const struct opt *cur;  /* the current option */
 	int rc;                 /* after OPT_EXIT: what the command returns */
 	const struct opt *seen_in[32];  /* the first option seen of each group */
 	unsigned char seen[(OPT_KEY_VERSION + 1) / 8];  /* keys seen, a bit each */
+	char progbuf[64];       /* a subcommand's prog */
 };
 
 void opt_init(struct optparser *p, const struct optspec *spec, int argc, char **argv);
+/* After OPT_END of a command with .subs: the subcommand argv[p->ind] names,
+ * or NULL when there is none or it is not one (the command says which). */
+const struct optspec *opt_find_sub(const struct optparser *p);
+/* Start on the options of subcommand spec, named by parent's argv[parent->ind]. */
+void opt_init_sub(struct optparser *sub, const struct optparser *parent, const struct optspec *spec);
 /* The next option's key; OPT_END; or OPT_EXIT with the help or version
  * printed (p->rc 0) or one line on a bad option or a conflict (p->rc 2). */
 int opt_next(struct optparser *p);

@@ -1,35 +1,5 @@
-/* copytree: copy a directory tree, losing nothing a root filesystem holds.
- *
- * usage: copytree SRC DST [-e EXCLUDELIST] [-f] [-V] [--verify]
- *                 [--progress|--no-progress] [--json] [-j N]
- */
-static const char usage_text[] =
-"Usage: copytree SRC DST [OPTIONS]\n"
-"Copy the directory tree SRC to DST (made when missing), keeping hard links,\n"
-"symlinks (never followed), devices, FIFOs, sockets, owners, modes, nanosecond\n"
-"times, xattrs and ACLs, inode flags and holes. Stays on SRC's filesystem:\n"
-"mount points become empty directories.\n"
-"\n"
-"  -e, --exclude=FILE   leave out paths matching a pattern of FILE: one POSIX\n"
-"                       basic regular expression per line, matched against\n"
-"                       ./path (a directory as ./dir, its contents ./dir/...)\n"
-"  -f, --force          copy into a DST that is not empty (same-named entries\n"
-"                       are replaced, directories merged, others kept)\n"
-"  -V, --verbose        list every entry copied (on standard output)\n"
-"      --verify         compare SRC and DST afterwards (as treediff) and list\n"
-"                       each difference; exit 1 when there is any\n"
-"      --progress       show progress on standard error (default: on a terminal)\n"
-"      --no-progress    never show progress\n"
-"      --json           print a summary as JSON on standard output\n"
-"  -j, --threads=N      worker threads (default: twice the CPUs, 2 to 16)\n"
-"  -h, --help           show this help\n"
-"      --version        show the version\n"
-"\n"
-"Exit status: 0 when everything was copied (and verified), 1 when something\n"
-"failed or differs, 2 for a bad invocation or exclude list.\n";
-
+/* copytree: copy a directory tree, losing nothing a root filesystem holds. */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,29 +15,39 @@ static const char usage_text[] =
 #include "exclude_cli.h"
 #include "copytree.h"
 #include "exclude.h"
+#include "opt.h"
 #include "pathquote.h"
 #include "treediff.h"
 #include "xalloc.h"
 
-static void usage_hint(void)
-{
-	fputs("Usage: copytree SRC DST [OPTIONS]; see 'copytree --help'\n", stderr);
-}
+enum { OPT_VERIFY = OPT_LONG, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_JSON };
 
-enum { OPT_VERIFY = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_JSON, OPT_VERSION };
+static const struct opt options[] = {
+	{ 'e', "exclude", "FILE", "leave out paths matching a pattern of FILE: one POSIX\n"
+				  "basic regular expression per line, matched against\n"
+				  "./path (a directory as ./dir, its contents ./dir/...)" },
+	{ 'f', "force", NULL, "copy into a DST that is not empty (same-named entries\n"
+			      "are replaced, directories merged, others kept)" },
+	{ 'V', "verbose", NULL, "list every entry copied (on standard output)" },
+	{ OPT_VERIFY, "verify", NULL, "compare SRC and DST afterwards (as treediff) and list\n"
+				      "each difference; exit 1 when there is any" },
+	{ OPT_PROGRESS, "progress", NULL, "show progress on standard error (default: on a terminal)" },
+	{ OPT_NO_PROGRESS, "no-progress", NULL, "never show progress" },
+	{ OPT_JSON, "json", NULL, "print a summary as JSON on standard output" },
+	{ 'j', "threads", "N", "worker threads (default: twice the CPUs, 2 to 16)" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
 
-static const struct option longopts[] = {
-	{ "exclude", required_argument, NULL, 'e' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "verbose", no_argument, NULL, 'V' },
-	{ "verify", no_argument, NULL, OPT_VERIFY },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct optspec spec = {
+	.synopsis = "copytree SRC DST [OPTIONS]",
+	.about = "Copy the directory tree SRC to DST (made when missing), keeping hard links,\n"
+		 "symlinks (never followed), devices, FIFOs, sockets, owners, modes, nanosecond\n"
+		 "times, xattrs and ACLs, inode flags and holes. Stays on SRC's filesystem:\n"
+		 "mount points become empty directories.",
+	.options = options,
+	.footer = "Exit status: 0 when everything was copied (and verified), 1 when something\n"
+		  "failed or differs, 2 for a bad invocation or exclude list.\n",
 };
 
 struct errrec {
@@ -321,145 +301,170 @@ static void on_diff_error(void *arg, int side, const char *path, const char *op,
 	free(full);
 }
 
-int cmd_copytree(int argc, char **argv)
-{
-	struct run r;
-	memset(&r, 0, sizeof(r));
-	const char *exclude_file = NULL;
-	bool verify = false;
-	int progress = -1, threads = 0, c;
-	unsigned flags = 0;
+/* What the command line asks for, besides the run's own fields. */
+struct request {
+	const char *exclude_file;
+	bool verify;
+	int progress;                   /* -1: on a terminal */
+	int threads;
+	unsigned flags;
+};
 
-	while ((c = getopt_long(argc, argv, "e:fVj:h", longopts, NULL)) != -1) {
+/* The options and operands into r and q; whether the copy goes on, else
+ * *status is what the command returns (--help, --version, a bad option). */
+static bool parse_args(int argc, char **argv, struct run *r, struct request *q, int *status)
+{
+	struct optparser p;
+	int c;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
 		switch (c) {
-		case 'e':
-			exclude_file = optarg;
-			break;
-		case 'f':
-			flags |= COPYTREE_FORCE;
-			break;
+		case 'e': q->exclude_file = p.arg; break;
+		case 'f': q->flags |= COPYTREE_FORCE; break;
 		case 'V':
-			r.verbose = true;
-			flags |= COPYTREE_VERBOSE;
+			r->verbose = true;
+			q->flags |= COPYTREE_VERBOSE;
 			break;
-		case OPT_VERIFY:
-			verify = true;
-			break;
-		case OPT_PROGRESS:
-			progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			progress = 0;
-			break;
-		case OPT_JSON:
-			r.json = true;
-			break;
+		case OPT_VERIFY: q->verify = true; break;
+		case OPT_PROGRESS: q->progress = 1; break;
+		case OPT_NO_PROGRESS: q->progress = 0; break;
+		case OPT_JSON: r->json = true; break;
 		case 'j': {
 			char *end;
-			long n = strtol(optarg, &end, 10);
+			long n = strtol(p.arg, &end, 10);
 			if (*end || n < 1 || n > 256) {
-				errmsg("'%s' is not a number of threads (1 to 256)", optarg);
-				return EXIT_USAGE;
+				errmsg("'%s' is not a number of threads (1 to 256)", p.arg);
+				*status = EXIT_USAGE;
+				return false;
 			}
-			threads = (int)n;
+			q->threads = (int)n;
 			break;
 		}
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		case OPT_VERSION:
-			printf("altkit %s\n", ALTKIT_VERSION);
-			return close_stdout();
-		default:
-			usage_hint();
-			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2) {
-		errmsg(argc - optind < 2 ? "SRC and DST are needed" : "too many arguments");
-		usage_hint();
-		return EXIT_USAGE;
+	if (c == OPT_EXIT) {
+		*status = p.rc;
+		return false;
 	}
-	r.src = argv[optind];
-	r.dst = argv[optind + 1];
+	if (argc - p.ind != 2) {
+		*status = opt_error(&p, argc - p.ind < 2 ? "SRC and DST are needed" : "too many arguments");
+		return false;
+	}
+	r->src = argv[p.ind];
+	r->dst = argv[p.ind + 1];
+	return true;
+}
 
-	struct exclude *ex;
-	if (load_exclude_list(exclude_file, &ex) < 0)
-		return EXIT_USAGE;
-
-	pthread_mutex_init(&r.out_lock, NULL);
-	pthread_cond_init(&r.done_cond, NULL);
-	r.progress_tty = isatty(STDERR_FILENO);
-	r.progress = progress < 0 ? r.progress_tty : progress;
+/* The copy, with the progress thread beside it when asked. */
+static int copy_with_progress(struct run *r, const struct request *q, struct exclude *ex)
+{
+	r->progress_tty = isatty(STDERR_FILENO);
+	r->progress = q->progress < 0 ? r->progress_tty : q->progress;
 	struct statvfs sv;
-	if (statvfs(r.src, &sv) == 0)
-		r.used = (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
-	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	if (statvfs(r->src, &sv) == 0)
+		r->used = (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 
 	pthread_t pt;
-	bool pt_started = r.progress && pthread_create(&pt, NULL, progress_thread, &r) == 0;
+	bool pt_started = r->progress && pthread_create(&pt, NULL, progress_thread, r) == 0;
 	struct copytree_opts o = {
-		.src = r.src, .dst = r.dst, .exclude = ex, .flags = flags,
-		.threads = threads, .report = on_report, .arg = &r,
+		.src = r->src, .dst = r->dst, .exclude = ex, .flags = q->flags,
+		.threads = q->threads, .report = on_report, .arg = r,
 	};
-	int rc = copytree(&o, &r.st);
+	int rc = copytree(&o, &r->st);
 	if (pt_started) {
-		r.done = true;
-		pthread_cond_broadcast(&r.done_cond);
+		r->done = true;
+		pthread_cond_broadcast(&r->done_cond);
 		pthread_join(pt, NULL);
-		pthread_mutex_lock(&r.out_lock);
-		clear_line(&r);
-		pthread_mutex_unlock(&r.out_lock);
+		pthread_mutex_lock(&r->out_lock);
+		clear_line(r);
+		pthread_mutex_unlock(&r->out_lock);
 	}
-	double secs = elapsed(&r);
-	uint64_t failures = atomic_load(&r.st.failures);
+	return rc;
+}
 
-	long diffs = -1;
-	int status = rc < 0 || failures ? EXIT_FAIL : EXIT_OK;
-	if (verify && rc == 0) {
-		struct treediff_opts t = {
-			.a = r.src, .b = r.dst, .name_a = "SRC", .name_b = "DST", .exclude = ex,
-			.diff = on_diff, .error = on_diff_error, .arg = &r,
-		};
-		struct treediff_stats ts = { 0 };
-		int vr = treediff(&t, &ts);
-		diffs = (long)ts.differences;
-		if (vr < 0 || diffs) {
-			status = EXIT_FAIL;
-			if (diffs)
-				errmsg("verify: %ld difference%s between '%s' and '%s'", diffs,
-				       diffs == 1 ? "" : "s", r.src, r.dst);
-		}
-	}
+/* --verify: the number of differences (one message when any); -1 when
+ * the comparison failed. */
+static long verify_copy(struct run *r, struct exclude *ex)
+{
+	struct treediff_opts t = {
+		.a = r->src, .b = r->dst, .name_a = "SRC", .name_b = "DST", .exclude = ex,
+		.diff = on_diff, .error = on_diff_error, .arg = r,
+	};
+	struct treediff_stats ts = { 0 };
+	int vr = treediff(&t, &ts);
+	long diffs = (long)ts.differences;
+	if (diffs)
+		errmsg("verify: %ld difference%s between '%s' and '%s'", diffs, diffs == 1 ? "" : "s",
+		       r->src, r->dst);
+	return vr < 0 && !diffs ? -1 : diffs;
+}
 
+/* The closing line on standard error: where a stopped copy ended, or the
+ * counts when something failed or the user watches. */
+static void summary(struct run *r, int rc, double secs)
+{
+	uint64_t failures = atomic_load(&r->st.failures);
 	char b[32];
-	human(b, sizeof(b), (double)atomic_load(&r.st.bytes));
-	if (rc < 0 && atomic_load(&r.st.started)) {
-		errmsg("stopped after %llu file%s, %s: '%s' is incomplete", U(r.st.files),
-		       S(r.st.files, "s"), b, r.dst);
-	} else if (rc == 0 && (failures || r.verbose || r.progress)) {
+	human(b, sizeof(b), (double)atomic_load(&r->st.bytes));
+	if (rc < 0 && atomic_load(&r->st.started)) {
+		errmsg("stopped after %llu file%s, %s: '%s' is incomplete", U(r->st.files),
+		       S(r->st.files, "s"), b, r->dst);
+	} else if (rc == 0 && (failures || r->verbose || r->progress)) {
 		char tail[64] = "";
 		if (failures)
 			snprintf(tail, sizeof(tail), "; %llu failed", (unsigned long long)failures);
 		errmsg("%llu file%s, %llu director%s, %llu symlink%s, %llu special file%s, "
 		       "%llu hard link%s, %s in %.1f s%s",
-		       U(r.st.files), S(r.st.files, "s"), U(r.st.dirs), S(r.st.dirs, "ies"),
-		       U(r.st.symlinks), S(r.st.symlinks, "s"), U(r.st.specials),
-		       S(r.st.specials, "s"), U(r.st.hardlinks), S(r.st.hardlinks, "s"), b, secs,
+		       U(r->st.files), S(r->st.files, "s"), U(r->st.dirs), S(r->st.dirs, "ies"),
+		       U(r->st.symlinks), S(r->st.symlinks, "s"), U(r->st.specials),
+		       S(r->st.specials, "s"), U(r->st.hardlinks), S(r->st.hardlinks, "s"), b, secs,
 		       tail);
 	}
+}
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->nerrs; i++) {
+		free(r->errs[i].path);
+		free(r->errs[i].op);
+		free(r->errs[i].error);
+	}
+	free(r->errs);
+	pthread_mutex_destroy(&r->out_lock);
+	pthread_cond_destroy(&r->done_cond);
+}
+
+int cmd_copytree(int argc, char **argv)
+{
+	struct run r;
+	struct request q = { .progress = -1 };
+	memset(&r, 0, sizeof(r));
+	int status;
+	if (!parse_args(argc, argv, &r, &q, &status))
+		return status;
+	struct exclude *ex;
+	if (load_exclude_list(q.exclude_file, &ex) < 0)
+		return EXIT_USAGE;
+
+	pthread_mutex_init(&r.out_lock, NULL);
+	pthread_cond_init(&r.done_cond, NULL);
+	int rc = copy_with_progress(&r, &q, ex);
+	double secs = elapsed(&r);
+	status = rc < 0 || atomic_load(&r.st.failures) ? EXIT_FAIL : EXIT_OK;
+	long diffs = -1;
+	if (q.verify && rc == 0) {
+		diffs = verify_copy(&r, ex);
+		if (diffs)
+			status = EXIT_FAIL;
+		if (diffs < 0)
+			diffs = 0;
+	}
+	summary(&r, rc, secs);
 	if (r.json)
 		print_json(&r, rc < 0 ? "stopped" : status ? "failed" : "ok", secs, diffs);
-
-	for (size_t i = 0; i < r.nerrs; i++) {
-		free(r.errs[i].path);
-		free(r.errs[i].op);
-		free(r.errs[i].error);
-	}
-	free(r.errs);
+	run_release(&r);
 	exclude_free(ex);
-	pthread_mutex_destroy(&r.out_lock);
-	pthread_cond_destroy(&r.done_cond);
 	if (close_stdout() != EXIT_OK)
 		return EXIT_FAIL;
 	return status;

@@ -1,6 +1,5 @@
 /* dupopt: duplicate an optical volume sector for sector (IBM i DUPOPT). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,38 +20,39 @@
 #include "optical.h"
 #include "optical_dst.h"
 #include "optical_src.h"
+#include "opt.h"
 #include "sde.h"
 
-static const char usage_text[] =
-	"Usage: dupopt FROM TO [--new-volume-id ID] [--clear] [--allow-media-errors]\n"
-	"              [--verify] [--json] [-D]\n"
-	"Duplicate an optical volume sector for sector. FROM is an optical drive\n"
-	"(/dev/sr0) or a volume image (file or block device); TO is an optical\n"
-	"drive, a block device or an image file. The copy is identical except for\n"
-	"the volume identifier and the volume creation time.\n"
-	"\n"
-	"      --new-volume-id ID   the copy's volume identifier (1-32 characters of\n"
-	"                           A-Z 0-9 _); default: the source's\n"
-	"      --clear              erase a target that holds data (all of it is lost)\n"
-	"      --allow-media-errors write unreadable sectors as zeros, list them,\n"
-	"                           exit 3\n"
-	"      --verify             read the copy back and compare every sector\n"
-	"      --json               print the result as JSON\n"
-	"  -D, --debug              show libburn's messages\n"
-	"  -h, --help               this help      --version   altkit's version\n"
-	"\n"
-	"Exit status: 0 copied; 1 failed (nothing written when refused); 2 usage;\n"
-	"3 copied, but unreadable sectors were written as zeros.\n";
+enum { OPT_NEW_ID = OPT_LONG, OPT_CLEAR, OPT_ALLOW, OPT_VERIFY, OPT_JSON };
+
+static const struct opt options[] = {
+	{ OPT_NEW_ID, "new-volume-id", "ID", "the copy's volume identifier (1-32 characters of\n"
+					     "A-Z 0-9 _); default: the source's" },
+	{ OPT_CLEAR, "clear", NULL, "erase a target that holds data (all of it is lost)" },
+	{ OPT_ALLOW, "allow-media-errors", NULL, "write unreadable sectors as zeros, list them, exit 3" },
+	{ OPT_VERIFY, "verify", NULL, "read the copy back and compare every sector" },
+	{ OPT_JSON, "json", NULL, "print the result as JSON" },
+	{ 'D', "debug", NULL, "show libburn's messages" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "dupopt FROM TO [--new-volume-id ID] [--clear] [--allow-media-errors]\n"
+		    "       [--verify] [--json] [-D]",
+	.about = "Duplicate an optical volume sector for sector. FROM is an optical drive\n"
+		 "(/dev/sr0) or a volume image (file or block device); TO is an optical\n"
+		 "drive, a block device or an image file. The copy is identical except for\n"
+		 "the volume identifier and the volume creation time.",
+	.options = options,
+	.footer = "Exit status: 0 copied; 1 failed (nothing written when refused); 2 usage;\n"
+		  "3 copied, but unreadable sectors were written as zeros.\n",
+};
 
 enum {
 	EXIT_MEDIA_ERRORS = 3,
 	SECTOR = 2048,
 	RETRIES = 3,                    /* extra reads of a bad sector */
-};
-
-enum {
-	OPT_NEW_ID = 256, OPT_CLEAR, OPT_ALLOW, OPT_VERIFY, OPT_JSON, OPT_VERSION,
-	OPT_RULES_TABLE, OPT_RULES_CHECK,
 };
 
 struct opts {
@@ -203,75 +203,6 @@ static int same_device(const struct optical_src_info *s, const struct optical_ds
 static int src_read_sector(void *ctx, uint32_t lba, unsigned char *buf)
 {
 	return optical_src_read(ctx, lba, 1, buf);
-}
-
-/* ---- hidden test interfaces: the rule table ---- */
-
-static int parse_profile(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-	if (*end || end == s)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int rules_table(void)
-{
-	size_t n;
-	const struct optical_profile *p = optical_profiles(&n);
-	static const struct { const char *name; int data, clear; } states[] = {
-		{ "blank", 0, 0 }, { "data", 1, 0 }, { "data+clear", 1, 1 },
-	};
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < n; j++)
-			for (size_t k = 0; k < 3; k++) {
-				struct optical_facts f = {
-					.from_profile = p[i].code, .to_profile = p[j].code,
-					.from_sector_size = SECTOR, .to_sector_size = SECTOR,
-					.to_has_data = states[k].data, .clear = states[k].clear,
-					.sectors = 1, .room_sectors = -1,
-				};
-				struct optical_verdict v = optical_rules(&f);
-				printf("0x%04x 0x%04x %s %s %s\n", p[i].code, p[j].code, states[k].name,
-				       optical_action_key(v.action), optical_reason_key(v.reason));
-			}
-	return close_stdout();
-}
-
-/* --rules-check FROM TO [data] [clear] [same] [sector-size=N] [sectors=N] [room=N] */
-static int rules_check(int argc, char **argv)
-{
-	struct optical_facts f = { .from_sector_size = SECTOR, .to_sector_size = SECTOR,
-				   .sectors = 1, .room_sectors = -1 };
-	if (argc < 2 || parse_profile(argv[0], &f.from_profile) || parse_profile(argv[1], &f.to_profile)) {
-		errmsg("--rules-check FROM-PROFILE TO-PROFILE [data] [clear] [same] [sector-size=N] [sectors=N] [room=N]");
-		return EXIT_USAGE;
-	}
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "data") == 0)
-			f.to_has_data = 1;
-		else if (strcmp(a, "clear") == 0)
-			f.clear = 1;
-		else if (strcmp(a, "same") == 0)
-			f.same_device = 1;
-		else if (strncmp(a, "sector-size=", 12) == 0)
-			f.from_sector_size = (unsigned)strtoul(a + 12, NULL, 10);
-		else if (strncmp(a, "sectors=", 8) == 0)
-			f.sectors = strtoull(a + 8, NULL, 10);
-		else if (strncmp(a, "room=", 5) == 0)
-			f.room_sectors = strtoll(a + 5, NULL, 10);
-		else {
-			errmsg("--rules-check: '%s' is not a fact", a);
-			return EXIT_USAGE;
-		}
-	}
-	struct optical_verdict v = optical_rules(&f);
-	printf("%s %s: %s\n", optical_action_key(v.action), optical_reason_key(v.reason),
-	       optical_reason_text(v.reason));
-	return close_stdout();
 }
 
 /* ---- the duplication ---- */
@@ -552,15 +483,10 @@ static int verify(struct job *j)
 	return -1;
 }
 
-/* Write the copy with the signals held off; 0, or -1 after one message. */
-static int write_copy(struct job *j, enum optical_action action)
+/* Blank or format the target as the verdict says; 0, or -1 after one message. */
+static int prepare_target(struct job *j, enum optical_action action)
 {
 	const char *to = j->o->to;
-	sigset_t old;
-	hold_signals(&old);
-	if (isatty(2))
-		errmsg("writing '%s': SIGINT, SIGTERM, SIGHUP and SIGTSTP are held off until the write ends", to);
-
 	int rc = optical_dst_prepare(j->dst, action == OPT_BLANK_WRITE, action == OPT_OVERWRITE, j->sectors);
 	if (rc < 0) {
 		const char *m = optical_dst_message(j->dst);
@@ -570,26 +496,32 @@ static int write_copy(struct job *j, enum optical_action action)
 			errmsg("'%s': %s: %s", to, action == OPT_BLANK_WRITE ? "blanking failed" : "cannot prepare it", m);
 		else
 			errmsg_errno(rc, "'%s': %s", to, action == OPT_BLANK_WRITE ? "blanking" : "preparing the target");
-		goto fail;
+		return -1;
 	}
 	if (action == OPT_BLANK_WRITE) {
 		int64_t room = optical_dst_room(j->dst);
 		if (room >= 0 && (uint64_t)room < j->sectors) {
 			errmsg("'%s' was blanked but has room for %" PRId64 " sectors only, %" PRIu64 " needed",
 			       to, room, j->sectors);
-			goto fail;
+			return -1;
 		}
 	}
+	return 0;
+}
 
+/* The sectors through the reader to the target; 0, or -1 after one message. */
+static int write_sectors(struct job *j)
+{
+	const char *to = j->o->to;
 	j->copy = (struct dupopt_copy){
 		.src = j->src, .sectors = j->sectors, .plan = j->have_plan ? &j->plan : NULL,
 		.allow_errors = j->o->allow_errors, .retries = RETRIES, .keep_hashes = j->o->verify,
 	};
 	struct burn_source *bs;
-	rc = dupopt_copy_start(&j->copy, &bs);
+	int rc = dupopt_copy_start(&j->copy, &bs);
 	if (rc < 0) {
 		errmsg_errno(rc, "starting the reader");
-		goto fail;
+		return -1;
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -604,34 +536,42 @@ static int write_copy(struct job *j, enum optical_action action)
 		errmsg("'%s': sector %" PRIu64 " cannot be read (%s)%s", j->o->from, j->copy.read_error_lba,
 		       j->copy.read_error == -ENODATA ? "past the end of the image" : strerror(-j->copy.read_error),
 		       j->o->allow_errors ? "" : "; --allow-media-errors writes such sectors as zeros");
-		goto fail;
+		return -1;
 	}
 	if (rc < 0) {
 		const char *m = optical_dst_message(j->dst);
 		errmsg("'%s': writing failed%s%s", to, *m ? ": " : "", m);
-		goto fail;
+		return -1;
 	}
 	rc = optical_dst_commit(j->dst);
 	if (rc < 0) {
 		errmsg_errno(rc, "'%s': finishing the copy", to);
-		goto fail;
+		return -1;
 	}
-	if (pending_signal(j->seen)) {
-		char names[64] = "";
-		sigset_t p;
-		sigpending(&p);
-		for (size_t i = 0; i < NHELD; i++)
-			if (will_act(&p, held_signals[i]))
-				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-					 names[0] ? ", " : "", held_names[i]);
-		errmsg("'%s' is complete; the held-off %s take%s effect now", to, names,
-		       strchr(names, ',') ? "" : "s");
-		fflush(stdout);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return 0;
+}
 
-fail:;
+/* The copy is complete: say which held-off signals act now. */
+static void say_held_signals(struct job *j)
+{
+	if (!pending_signal(j->seen))
+		return;
+	char names[64] = "";
+	sigset_t p;
+	sigpending(&p);
+	for (size_t i = 0; i < NHELD; i++)
+		if (will_act(&p, held_signals[i]))
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 names[0] ? ", " : "", held_names[i]);
+	errmsg("'%s' is complete; the held-off %s take%s effect now", j->o->to, names,
+	       strchr(names, ',') ? "" : "s");
+	fflush(stdout);
+}
+
+/* A failed write: what is left of the target, in one message. */
+static void abandon_target(struct job *j)
+{
+	const char *to = j->o->to;
 	int marked = optical_dst_abandon(j->dst);
 	if (j->di.kind == OPT_DST_FILE)
 		errmsg("'%s' was not written: nothing is left of the unfinished copy", to);
@@ -641,8 +581,23 @@ fail:;
 	else
 		errmsg("'%s' is unfinished and cannot be used as a copy", to);
 	pending_signal(j->seen);
+}
+
+/* Write the copy with the signals held off; 0, or -1 after the messages. */
+static int write_copy(struct job *j, enum optical_action action)
+{
+	sigset_t old;
+	hold_signals(&old);
+	if (isatty(2))
+		errmsg("writing '%s': SIGINT, SIGTERM, SIGHUP and SIGTSTP are held off until the write ends",
+		       j->o->to);
+	int rc = prepare_target(j, action) < 0 || write_sectors(j) < 0 ? -1 : 0;
+	if (rc == 0)
+		say_held_signals(j);
+	else
+		abandon_target(j);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return -1;
+	return rc;
 }
 
 static int duplicate(struct opts *o)
@@ -728,55 +683,27 @@ out:
 
 int cmd_dupopt(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "new-volume-id", required_argument, NULL, OPT_NEW_ID },
-		{ "clear", no_argument, NULL, OPT_CLEAR },
-		{ "allow-media-errors", no_argument, NULL, OPT_ALLOW },
-		{ "verify", no_argument, NULL, OPT_VERIFY },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "debug", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		/* for tests: the rule table */
-		{ "rules-table", no_argument, NULL, OPT_RULES_TABLE },
-		{ "rules-check", no_argument, NULL, OPT_RULES_CHECK },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct opts o;
 	memset(&o, 0, sizeof(o));
-	int c, rules = 0;
-	while ((c = getopt_long(argc, argv, "Dh", longopts, NULL)) != -1) {
+	int c;
+	struct optparser p;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
 		switch (c) {
-		case OPT_NEW_ID: o.new_id = optarg; break;
+		case OPT_NEW_ID: o.new_id = p.arg; break;
 		case OPT_CLEAR: o.clear = 1; break;
 		case OPT_ALLOW: o.allow_errors = 1; break;
 		case OPT_VERIFY: o.verify = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case 'D': o.debug = 1; break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		case OPT_VERSION:
-			printf("dupopt (altkit) %s\n", ALTKIT_VERSION);
-			return close_stdout();
-		case OPT_RULES_TABLE: rules = 1; break;
-		case OPT_RULES_CHECK: rules = 2; break;
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
 		}
 	}
-	if (rules == 1)
-		return rules_table();
-	if (rules == 2)
-		return rules_check(argc - optind, argv + optind);
-	if (argc - optind != 2) {
-		errmsg(argc - optind < 2 ? "FROM and TO are needed" : "too many arguments: FROM and TO only");
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
-	o.from = argv[optind];
-	o.to = argv[optind + 1];
+	if (c == OPT_EXIT)
+		return p.rc;
+	if (argc - p.ind != 2)
+		return opt_error(&p, argc - p.ind < 2 ? "FROM and TO are needed" : "too many arguments: FROM and TO only");
+	o.from = argv[p.ind];
+	o.to = argv[p.ind + 1];
 	if (o.new_id) {
 		char bad;
 		int rc = isovd_check_id(o.new_id, &bad);

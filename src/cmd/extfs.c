@@ -2,8 +2,8 @@
  * libext2fs, as a command for tests and the admin. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,36 +13,84 @@
 #include "altkit.h"
 #include "blockdev.h"
 #include "extfs.h"
+#include "opt.h"
 #include "run.h"
 #include "size.h"
 
-static const char usage_text[] =
-	"Usage: altkit extfs info DEV\n"
-	"       altkit extfs mkfs-args [--ext4] --size SIZE [--target TARGET] DEV\n"
-	"       altkit extfs tune-args DEV TARGET\n"
-	"       altkit extfs min-size [--ext4] [--size SIZE] DEV\n"
-	"       altkit extfs copy-used [--direct] [--no-sync] [--new-uuid] [-v] SRC DST\n"
-	"Read an ext2/3/4 filesystem's parameters without writing to it (it may be\n"
-	"mounted) and recreate them, as alt_disk_copy does. DEV is a block device or an\n"
-	"image file; SIZE is bytes or 512K, 260M, 2G, ...\n"
-	"  info        key=value lines: type, sizes, counts, features, label, UUID, ...\n"
-	"  mkfs-args   the mke2fs argv (one argument per line) that makes a filesystem of\n"
-	"              DEV's parameters, SIZE bytes big, on TARGET; refused when DEV's\n"
-	"              used data and inodes would not fit. --ext4: an ext2/ext3 DEV\n"
-	"              becomes ext4 (alt_disk_copy -T)\n"
-	"  tune-args   the tune2fs argv that sets on TARGET, made by mke2fs from\n"
-	"              mkfs-args, what mke2fs cannot (default mount options, checks, ...);\n"
-	"              nothing when nothing differs\n"
-	"  min-size    the smallest filesystem (bytes) DEV's used data fits in; with\n"
-	"              --size, exit 1 when SIZE is smaller\n"
-	"  copy-used   copy the filesystem block for block, used blocks only, to DST (a\n"
-	"              block device or file at least as big; never mounted read-write\n"
-	"              SRC); --new-uuid: then give DST a new UUID (e2fsck -f first when\n"
-	"              metadata_csum needs it) and grow it to fill a bigger DST;\n"
-	"              --direct: O_DIRECT; --no-sync: no final fdatasync; -v: a summary\n"
-	"  -h, --help  this text\n";
+enum { OPT_EXT4 = OPT_LONG, OPT_SIZE, OPT_TARGET, OPT_DIRECT, OPT_NO_SYNC, OPT_NEW_UUID };
 
-enum { OPT_EXT4 = 256, OPT_SIZE, OPT_TARGET, OPT_DIRECT, OPT_NO_SYNC, OPT_NEW_UUID };
+/* The options of every subcommand, each taking those its spec lists. */
+static const struct opt options[] = {
+	{ OPT_EXT4, "ext4", NULL, "an ext2/ext3 DEV becomes ext4 (alt_disk_copy -T)" },
+	{ OPT_SIZE, "size", "SIZE", "mkfs-args: the new filesystem's size;\n"
+				    "min-size: exit 1 when SIZE is smaller than the minimum" },
+	{ OPT_TARGET, "target", "TARGET", "mkfs-args: the device named in the argv" },
+	{ OPT_DIRECT, "direct", NULL, "copy-used: O_DIRECT" },
+	{ OPT_NO_SYNC, "no-sync", NULL, "copy-used: no final fdatasync" },
+	{ OPT_NEW_UUID, "new-uuid", NULL, "copy-used: then give DST a new UUID (e2fsck -f first\n"
+					  "when metadata_csum needs it) and grow it to fill a\n"
+					  "bigger DST" },
+	{ 'v', "verbose", NULL, "copy-used: a summary" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec info_spec = {
+	.name = "info",
+	.synopsis = "altkit extfs info DEV",
+	.about = "key=value lines: type, sizes, counts, features, label, UUID, ...",
+	.options = options,
+	.keys = (const int[]){ 0 },
+};
+
+static const struct optspec mkfs_args_spec = {
+	.name = "mkfs-args",
+	.synopsis = "altkit extfs mkfs-args [--ext4] --size SIZE [--target TARGET] DEV",
+	.about = "the mke2fs argv (one argument per line) that makes a filesystem of\n"
+		 "DEV's parameters, SIZE bytes big, on TARGET; refused when DEV's\n"
+		 "used data and inodes would not fit",
+	.options = options,
+	.keys = (const int[]){ OPT_EXT4, OPT_SIZE, OPT_TARGET, 0 },
+};
+
+static const struct optspec tune_args_spec = {
+	.name = "tune-args",
+	.synopsis = "altkit extfs tune-args DEV TARGET",
+	.about = "the tune2fs argv that sets on TARGET, made by mke2fs from\n"
+		 "mkfs-args, what mke2fs cannot (default mount options, checks, ...);\n"
+		 "nothing when nothing differs",
+	.options = options,
+	.keys = (const int[]){ 0 },
+};
+
+static const struct optspec min_size_spec = {
+	.name = "min-size",
+	.synopsis = "altkit extfs min-size [--ext4] [--size SIZE] DEV",
+	.about = "the smallest filesystem (bytes) DEV's used data fits in; with\n"
+		 "--size, exit 1 when SIZE is smaller",
+	.options = options,
+	.keys = (const int[]){ OPT_EXT4, OPT_SIZE, 0 },
+};
+
+static const struct optspec copy_used_spec = {
+	.name = "copy-used",
+	.synopsis = "altkit extfs copy-used [--direct] [--no-sync] [--new-uuid] [-v] SRC DST",
+	.about = "copy the filesystem block for block, used blocks only, to DST (a\n"
+		 "block device or file at least as big; never mounted read-write SRC)",
+	.options = options,
+	.keys = (const int[]){ OPT_DIRECT, OPT_NO_SYNC, OPT_NEW_UUID, 'v', 0 },
+};
+
+static const struct optspec spec = {
+	.synopsis = "altkit extfs info|mkfs-args|tune-args|min-size|copy-used [OPTIONS] ARGS...",
+	.about = "Read an ext2/3/4 filesystem's parameters without writing to it (it may be\n"
+		 "mounted) and recreate them, as alt_disk_copy does. DEV is a block device or an\n"
+		 "image file; SIZE is bytes or 512K, 260M, 2G, ...",
+	.options = options,
+	.keys = (const int[]){ 0 },
+	.subs = (const struct optspec *const[]){ &info_spec, &mkfs_args_spec, &tune_args_spec,
+						 &min_size_spec, &copy_used_spec, NULL },
+};
 
 struct args {
 	int ext4, direct, no_sync, new_uuid, verbose;
@@ -51,66 +99,40 @@ struct args {
 	const char *target;
 };
 
-/* Parse the options of a subcommand; returns optind or -exit code. */
-static int parse(int argc, char **argv, struct args *a)
+/* A subcommand's options into a; whether it goes on, else *status is what
+ * the command returns (--help, --version, a bad option). */
+static bool parse(struct optparser *q, struct args *a, int *status)
 {
-	static const struct option longopts[] = {
-		{ "ext4", no_argument, NULL, OPT_EXT4 },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "target", required_argument, NULL, OPT_TARGET },
-		{ "direct", no_argument, NULL, OPT_DIRECT },
-		{ "no-sync", no_argument, NULL, OPT_NO_SYNC },
-		{ "new-uuid", no_argument, NULL, OPT_NEW_UUID },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((c = opt_next(q)) > 0) {
 		switch (c) {
-		case OPT_EXT4:
-			a->ext4 = 1;
-			break;
+		case OPT_EXT4: a->ext4 = 1; break;
 		case OPT_SIZE:
-			if (parse_size(optarg, &a->size) < 0) {
-				errmsg("'%s': not a size", optarg);
-				return -EXIT_USAGE;
+			if (parse_size(q->arg, &a->size) < 0) {
+				errmsg("'%s': not a size", q->arg);
+				*status = EXIT_USAGE;
+				return false;
 			}
 			a->have_size = 1;
 			break;
-		case OPT_TARGET:
-			a->target = optarg;
-			break;
-		case OPT_DIRECT:
-			a->direct = 1;
-			break;
-		case OPT_NO_SYNC:
-			a->no_sync = 1;
-			break;
-		case OPT_NEW_UUID:
-			a->new_uuid = 1;
-			break;
-		case 'v':
-			a->verbose = 1;
-			break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return -(close_stdout() == 0 ? 256 : EXIT_FAIL);
-		default:
-			print_usage(stderr, usage_text);
-			return -EXIT_USAGE;
+		case OPT_TARGET: a->target = q->arg; break;
+		case OPT_DIRECT: a->direct = 1; break;
+		case OPT_NO_SYNC: a->no_sync = 1; break;
+		case OPT_NEW_UUID: a->new_uuid = 1; break;
+		case 'v': a->verbose = 1; break;
 		}
 	}
-	return optind;
+	*status = q->rc;
+	return c != OPT_EXIT;
 }
 
-static int nargs_ok(int argc, int optind, int n)
+/* n operands, named by what ("DEV", "SRC and DST"); else the usage error. */
+static int operands(const struct optparser *q, int n, const char *what)
 {
-	if (argc - optind == n)
-		return 1;
-	print_usage(stderr, usage_text);
-	return 0;
+	int have = q->argc - q->ind;
+	if (have == n)
+		return 0;
+	return opt_error(q, have < n ? "%s needed" : "too many arguments", what);
 }
 
 static int read_or_say(const char *dev, struct extfs_params *p)
@@ -451,38 +473,40 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 
 int cmd_extfs(int argc, char **argv)
 {
-	if (argc < 2) {
-		print_usage(stderr, usage_text);
+	struct optparser p, q;
+	int c;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0)
+		;
+	if (c == OPT_EXIT)
+		return p.rc;
+	if (p.ind >= argc)
+		return opt_error(&p, "a subcommand is needed");
+	const struct optspec *sub = opt_find_sub(&p);
+	if (!sub) {
+		errmsg("'%s' is not an extfs command; see 'altkit extfs --help'", argv[p.ind]);
 		return EXIT_USAGE;
 	}
-	const char *sub = argv[1];
-	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-		print_usage(stdout, usage_text);
-		return close_stdout();
-	}
 	struct args a = { 0 };
-	int i = parse(argc - 1, argv + 1, &a);
-	if (i < 0)
-		return i == -256 ? EXIT_OK : -i;
-	int n = argc - 1;
-	char **v = argv + 1;
-	if (strcmp(sub, "info") == 0)
-		return nargs_ok(n, i, 1) ? do_info(v[i]) : EXIT_USAGE;
-	if (strcmp(sub, "mkfs-args") == 0) {
-		if (!nargs_ok(n, i, 1))
-			return EXIT_USAGE;
+	opt_init_sub(&q, &p, sub);
+	int rc;
+	if (!parse(&q, &a, &rc))
+		return rc;
+	char **v = q.argv + q.ind;
+	if (sub == &info_spec)
+		return operands(&q, 1, "DEV is") ?: do_info(v[0]);
+	if (sub == &mkfs_args_spec) {
+		if ((rc = operands(&q, 1, "DEV is")))
+			return rc;
 		if (!a.have_size) {
 			errmsg("mkfs-args needs --size");
 			return EXIT_USAGE;
 		}
-		return do_mkfs_args(v[i], &a);
+		return do_mkfs_args(v[0], &a);
 	}
-	if (strcmp(sub, "tune-args") == 0)
-		return nargs_ok(n, i, 2) ? do_tune_args(v[i], v[i + 1]) : EXIT_USAGE;
-	if (strcmp(sub, "min-size") == 0)
-		return nargs_ok(n, i, 1) ? do_min_size(v[i], &a) : EXIT_USAGE;
-	if (strcmp(sub, "copy-used") == 0)
-		return nargs_ok(n, i, 2) ? do_copy_used(v[i], v[i + 1], &a) : EXIT_USAGE;
-	errmsg("'%s' is not an extfs command; see 'altkit extfs --help'", sub);
-	return EXIT_USAGE;
+	if (sub == &tune_args_spec)
+		return operands(&q, 2, "DEV and TARGET are") ?: do_tune_args(v[0], v[1]);
+	if (sub == &min_size_spec)
+		return operands(&q, 1, "DEV is") ?: do_min_size(v[0], &a);
+	return operands(&q, 2, "SRC and DST are") ?: do_copy_used(v[0], v[1], &a);
 }

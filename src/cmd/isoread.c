@@ -1,20 +1,28 @@
 /* altkit isoread: list or extract files of an ISO 9660 volume through libiso9660. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "altkit.h"
 #include "isofs.h"
+#include "opt.h"
 
-static const char usage_text[] =
-	"Usage: altkit isoread [--fs VIEW] ISO list\n"
-	"       altkit isoread [--fs VIEW] ISO cat PATH\n"
-	"List the files of an ISO 9660 volume (an image file or an optical drive such\n"
-	"as /dev/sr0), or write one file to standard output.\n"
-	"\n"
-	"  --fs VIEW   auto (default), iso9660, joliet or rockridge\n";
+enum { OPT_FS = OPT_LONG };
+
+static const struct opt options[] = {
+	{ OPT_FS, "fs", "VIEW", "auto (default), iso9660, joliet or rockridge" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "altkit isoread [--fs VIEW] ISO list\n"
+		    "altkit isoread [--fs VIEW] ISO cat PATH",
+	.about = "List the files of an ISO 9660 volume (an image file or an optical drive such\n"
+		 "as /dev/sr0), or write one file to standard output.",
+	.options = options,
+};
 
 static int print_entry(const struct isofs_entry *e, void *arg)
 {
@@ -29,36 +37,23 @@ static int print_entry(const struct isofs_entry *e, void *arg)
 
 int cmd_isoread(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "fs", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum isofs_view view = ISOFS_VIEW_AUTO;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (isofs_view_parse(optarg, &view) < 0) {
-				errmsg("--fs '%s': expected auto, iso9660, joliet or rockridge", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
+	struct optparser p;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
+		if (c == OPT_FS && isofs_view_parse(p.arg, &view) < 0) {
+			errmsg("--fs '%s': expected auto, iso9660, joliet or rockridge", p.arg);
 			return EXIT_USAGE;
 		}
 	}
-	int nargs = argc - optind;
-	const char *what = nargs >= 2 ? argv[optind + 1] : "";
-	if (!((nargs == 2 && strcmp(what, "list") == 0) || (nargs == 3 && strcmp(what, "cat") == 0))) {
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
-	const char *image = argv[optind];
+	if (c == OPT_EXIT)
+		return p.rc;
+	int nargs = argc - p.ind;
+	const char *what = nargs >= 2 ? argv[p.ind + 1] : "";
+	if (!((nargs == 2 && strcmp(what, "list") == 0) || (nargs == 3 && strcmp(what, "cat") == 0)))
+		return opt_error(&p, "expected ISO list, or ISO cat PATH");
+	const char *image = argv[p.ind];
 	struct isofs *fs;
 	int rc = isofs_open(image, view, &fs);
 	if (rc == -EMEDIUMTYPE) {
@@ -79,9 +74,9 @@ int cmd_isoread(int argc, char **argv)
 			errmsg_errno(rc, "'%s': reading the directory tree", image);
 	} else {
 		fflush(stdout);
-		rc = isofs_read_file(fs, argv[optind + 2], 1);
+		rc = isofs_read_file(fs, argv[p.ind + 2], 1);
 		if (rc < 0)
-			errmsg_errno(rc, "'%s': '%s'", image, argv[optind + 2]);
+			errmsg_errno(rc, "'%s': '%s'", image, argv[p.ind + 2]);
 	}
 	isofs_close(fs);
 	if (rc < 0)

@@ -2,19 +2,26 @@
  * following a symlink. The recovery shell's busybox setfattr takes text only,
  * so capabilities and ACLs (binary values) need this. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/xattr.h>
 
 #include "altkit.h"
+#include "opt.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: altkit setxattr PATH NAME VALUE\n"
-	"Set the extended attribute NAME of PATH (a symlink itself, never its target).\n"
-	"VALUE is text, or binary written as 0x followed by hex digits, e.g.\n"
-	"  altkit setxattr ./ping security.capability 0x0100000200200000000000000000000000000000\n";
+static const struct opt options[] = {
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "altkit setxattr PATH NAME VALUE",
+	.about = "Set the extended attribute NAME of PATH (a symlink itself, never its target).",
+	.options = options,
+	.footer = "VALUE is text, or binary written as 0x followed by hex digits, e.g.\n"
+		  "  altkit setxattr ./ping security.capability 0x0100000200200000000000000000000000000000\n",
+};
 
 static int hexval(char c)
 {
@@ -41,24 +48,16 @@ static long decode_hex(const char *hex, unsigned char *out)
 
 int cmd_setxattr(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		}
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
-	if (argc - optind != 3) {
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
-	const char *path = argv[optind], *name = argv[optind + 1], *value = argv[optind + 2];
+	struct optparser p;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0)
+		;
+	if (c == OPT_EXIT)
+		return p.rc;
+	if (argc - p.ind != 3)
+		return opt_error(&p, argc - p.ind < 3 ? "PATH, NAME and VALUE are needed" : "too many arguments");
+	const char *path = argv[p.ind], *name = argv[p.ind + 1], *value = argv[p.ind + 2];
 	const void *data = value;
 	size_t len = strlen(value);
 	unsigned char *bin = NULL;

@@ -1,27 +1,5 @@
-/* treediff: compare two trees, contents and metadata.
- *
- * usage: treediff A B [-e EXCLUDELIST] [--no-atime] [--no-data] [-q]
- */
-static const char usage_text[] =
-"Usage: treediff A B [OPTIONS]\n"
-"Compare the directory trees A and B: contents (holes too), type, mode, owner,\n"
-"nanosecond times, size, device numbers, symlink targets, hard links, xattrs and\n"
-"ACLs, inode flags. Prints one line per difference: PATH: WHAT. Stays on each\n"
-"tree's filesystem (mount points are compared by type only); the access time of\n"
-"symlinks is not compared.\n"
-"\n"
-"  -e, --exclude=FILE   leave out paths matching a pattern of FILE (as copytree)\n"
-"      --no-atime       do not compare access times\n"
-"      --no-data        do not compare file contents\n"
-"  -q, --quiet          print nothing, only set the exit status\n"
-"  -h, --help           show this help\n"
-"      --version        show the version\n"
-"\n"
-"Exit status: 0 when the trees are the same, 1 when they differ, 2 on trouble\n"
-"(a bad invocation, a tree that cannot be read).\n";
-
+/* treediff: compare two trees, contents and metadata. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +7,32 @@ static const char usage_text[] =
 #include "altkit.h"
 #include "exclude_cli.h"
 #include "exclude.h"
+#include "opt.h"
 #include "pathquote.h"
 #include "treediff.h"
 #include "xalloc.h"
 
-static void usage_hint(void)
-{
-	fputs("Usage: treediff A B [OPTIONS]; see 'treediff --help'\n", stderr);
-}
+enum { OPT_NO_ATIME = OPT_LONG, OPT_NO_DATA };
 
-enum { OPT_NO_ATIME = 256, OPT_NO_DATA, OPT_VERSION };
+static const struct opt options[] = {
+	{ 'e', "exclude", "FILE", "leave out paths matching a pattern of FILE (as copytree)" },
+	{ OPT_NO_ATIME, "no-atime", NULL, "do not compare access times" },
+	{ OPT_NO_DATA, "no-data", NULL, "do not compare file contents" },
+	{ 'q', "quiet", NULL, "print nothing, only set the exit status" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
 
-static const struct option longopts[] = {
-	{ "exclude", required_argument, NULL, 'e' },
-	{ "no-atime", no_argument, NULL, OPT_NO_ATIME },
-	{ "no-data", no_argument, NULL, OPT_NO_DATA },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+static const struct optspec spec = {
+	.synopsis = "treediff A B [OPTIONS]",
+	.about = "Compare the directory trees A and B: contents (holes too), type, mode, owner,\n"
+		 "nanosecond times, size, device numbers, symlink targets, hard links, xattrs and\n"
+		 "ACLs, inode flags. Prints one line per difference: PATH: WHAT. Stays on each\n"
+		 "tree's filesystem (mount points are compared by type only); the access time of\n"
+		 "symlinks is not compared.",
+	.options = options,
+	.footer = "Exit status: 0 when the trees are the same, 1 when they differ, 2 on trouble\n"
+		  "(a bad invocation, a tree that cannot be read).\n",
 };
 
 struct tdrun {
@@ -91,38 +76,22 @@ int cmd_treediff(int argc, char **argv)
 	const char *exclude_file = NULL;
 	unsigned flags = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "e:qh", longopts, NULL)) != -1) {
+	struct optparser p;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
 		switch (c) {
-		case 'e':
-			exclude_file = optarg;
-			break;
-		case OPT_NO_ATIME:
-			flags |= TREEDIFF_NO_ATIME;
-			break;
-		case OPT_NO_DATA:
-			flags |= TREEDIFF_NO_DATA;
-			break;
-		case 'q':
-			r.quiet = true;
-			break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		case OPT_VERSION:
-			printf("altkit %s\n", ALTKIT_VERSION);
-			return close_stdout();
-		default:
-			usage_hint();
-			return EXIT_USAGE;
+		case 'e': exclude_file = p.arg; break;
+		case OPT_NO_ATIME: flags |= TREEDIFF_NO_ATIME; break;
+		case OPT_NO_DATA: flags |= TREEDIFF_NO_DATA; break;
+		case 'q': r.quiet = true; break;
 		}
 	}
-	if (argc - optind != 2) {
-		errmsg(argc - optind < 2 ? "A and B are needed" : "too many arguments");
-		usage_hint();
-		return EXIT_USAGE;
-	}
-	r.top[0] = argv[optind];
-	r.top[1] = argv[optind + 1];
+	if (c == OPT_EXIT)
+		return p.rc;
+	if (argc - p.ind != 2)
+		return opt_error(&p, argc - p.ind < 2 ? "A and B are needed" : "too many arguments");
+	r.top[0] = argv[p.ind];
+	r.top[1] = argv[p.ind + 1];
 
 	struct exclude *ex;
 	if (load_exclude_list(exclude_file, &ex) < 0)

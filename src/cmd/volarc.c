@@ -1,7 +1,6 @@
 /* volarc: CD-ROM volume archives and their catalog (Unisys CopyWrite). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "altkit.h"
+#include "opt.h"
 #include "pathquote.h"
 #include "sde.h"
 #include "volarc_cli.h"
@@ -18,100 +18,113 @@
 #include "volarc_extract.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: volarc create VOL FILE|DIR... [--max-size MB] [--multivolume] [--serial S]\n"
-	"                     [--fs joliet,rockridge]\n"
-	"       volarc list VOL[/NNN] [--fs iso9660|joliet|rockridge]\n"
-	"       volarc copy VOL NAME... [--as NEWNAME] [--to DIR] [--fs VIEW] [-V]\n"
-	"       volarc catalog VOL [--serial S] [--add]\n"
-	"       volarc where FILE [--json]\n"
-	"       volarc link VOL --at PATH\n"
-	"Volume archives: ISO 9660 images with Rock Ridge and Joliet, as many as the\n"
-	"files need (a volume set), and a catalog of which volume holds the backup\n"
-	"of which file. Every volume carries the directory of its whole set: names,\n"
-	"sizes, sha256 checksums and the volumes each file is on.\n"
-	"\n"
-	"create: write VOL, an image of at most --max-size MB (MiB; default 650).\n"
-	"      --max-size MB     volume size limit (1 to 1000000)\n"
-	"      --multivolume     VOL is a directory of images 001, 002, ... filled\n"
-	"                        evenly; a file that does not fit is split\n"
-	"      --serial S        the set's serial number (1-28 of A-Z 0-9 _);\n"
-	"                        default: the time and a random part\n"
-	"      --fs TREES        joliet, rockridge or both (default both)\n"
-	"list: every file of the set (sha256, size, first volume, name) from any\n"
-	"      one volume; with --fs, the files of that tree of the volume.\n"
-	"copy: extract files (a directory: all below it) into --to DIR (default .),\n"
-	"      each checked against its checksum, with its mode and time.\n"
-	"      --as NEWNAME      the name to give the one NAME\n"
-	"  -V, --verbose         name each file copied\n"
-	"catalog: read every file of the set and check it; only when all pass,\n"
-	"      record a backup reference of each in the catalog.\n"
-	"      --serial S        the serial the volumes must have\n"
-	"      --add             only for files that have a reference already\n"
-	"where: the backup references of FILE, newest first (--json: as JSON).\n"
-	"link: record that VOL's images are resident at PATH (copy and catalog\n"
-	"      read them there).\n"
-	"\n"
-	"      --catalog PATH    the catalog (default $VOLARC_CATALOG, else\n"
-	"                        " VOLARC_CATALOG_DEFAULT ")\n"
-	"  -h, --help            this help      --version   altkit's version\n"
-	"\n"
-	"Exit status: 0 done; 1 failed (nothing written or recorded); 2 usage.\n";
-
 enum {
-	OPT_MAX_SIZE = 256, OPT_MULTI, OPT_SERIAL, OPT_FS, OPT_AS, OPT_TO, OPT_ADD, OPT_JSON, OPT_AT,
-	OPT_CATALOG, OPT_VERSION,
+	OPT_MAX_SIZE = OPT_LONG, OPT_MULTI, OPT_SERIAL, OPT_FS, OPT_AS, OPT_TO, OPT_ADD, OPT_JSON, OPT_AT,
+	OPT_CATALOG,
 };
 
-static const struct option longopts[] = {
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "multivolume", no_argument, NULL, OPT_MULTI },
-	{ "serial", required_argument, NULL, OPT_SERIAL },
-	{ "fs", required_argument, NULL, OPT_FS },
-	{ "as", required_argument, NULL, OPT_AS },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "verbose", no_argument, NULL, 'V' },
-	{ "add", no_argument, NULL, OPT_ADD },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "at", required_argument, NULL, OPT_AT },
-	{ "catalog", required_argument, NULL, OPT_CATALOG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
+/* The options of every subcommand, each taking those its spec lists. */
+static const struct opt options[] = {
+	{ OPT_MAX_SIZE, "max-size", "MB", "create: the volume size limit in MiB (1 to 1000000;\n"
+					  "default 650)" },
+	{ OPT_MULTI, "multivolume", NULL, "create: VOL is a directory of images 001, 002, ...\n"
+					  "filled evenly; a file that does not fit is split" },
+	{ OPT_SERIAL, "serial", "S", "create: the set's serial number (1-28 of A-Z 0-9 _);\n"
+				     "default: the time and a random part;\n"
+				     "catalog: the serial the volumes must have" },
+	{ OPT_FS, "fs", "TREES", "create: joliet, rockridge or both (default both);\n"
+				 "list, copy: read the iso9660, joliet or rockridge tree" },
+	{ OPT_AS, "as", "NEWNAME", "copy: the name to give the one NAME" },
+	{ OPT_TO, "to", "DIR", "copy: the directory to copy into (default .)" },
+	{ 'V', "verbose", NULL, "copy: name each file copied" },
+	{ OPT_ADD, "add", NULL, "catalog: only for files that have a reference already" },
+	{ OPT_JSON, "json", NULL, "where: as JSON" },
+	{ OPT_AT, "at", "PATH", "link: where VOL's images are resident" },
+	{ OPT_CATALOG, "catalog", "PATH", "the catalog (default $VOLARC_CATALOG, else\n"
+					  VOLARC_CATALOG_DEFAULT ")" },
+	OPT_HELP_VERSION,
+	{ 0 }
 };
 
-/* Which options each subcommand takes. */
+static const struct optspec create_spec = {
+	.name = "create",
+	.synopsis = "volarc create VOL FILE|DIR... [--max-size MB] [--multivolume] [--serial S]\n"
+		    "              [--fs joliet,rockridge]",
+	.about = "write VOL, an image of at most --max-size MB",
+	.options = options,
+	.keys = (const int[]){ OPT_MAX_SIZE, OPT_MULTI, OPT_SERIAL, OPT_FS, 0 },
+};
+
+static const struct optspec list_spec = {
+	.name = "list",
+	.synopsis = "volarc list VOL[/NNN] [--fs iso9660|joliet|rockridge]",
+	.about = "every file of the set (sha256, size, first volume, name) from any\n"
+		 "one volume; with --fs, the files of that tree of the volume",
+	.options = options,
+	.keys = (const int[]){ OPT_FS, OPT_CATALOG, 0 },
+};
+
+static const struct optspec copy_spec = {
+	.name = "copy",
+	.synopsis = "volarc copy VOL NAME... [--as NEWNAME] [--to DIR] [--fs VIEW] [-V]",
+	.about = "extract files (a directory: all below it) into --to DIR (default .),\n"
+		 "each checked against its checksum, with its mode and time",
+	.options = options,
+	.keys = (const int[]){ OPT_AS, OPT_TO, OPT_FS, 'V', OPT_CATALOG, 0 },
+};
+
+static const struct optspec catalog_spec = {
+	.name = "catalog",
+	.synopsis = "volarc catalog VOL [--serial S] [--add]",
+	.about = "read every file of the set and check it; only when all pass,\n"
+		 "record a backup reference of each in the catalog",
+	.options = options,
+	.keys = (const int[]){ OPT_SERIAL, OPT_ADD, OPT_CATALOG, 0 },
+};
+
+static const struct optspec where_spec = {
+	.name = "where",
+	.synopsis = "volarc where FILE [--json]",
+	.about = "the backup references of FILE, newest first",
+	.options = options,
+	.keys = (const int[]){ OPT_JSON, OPT_CATALOG, 0 },
+};
+
+static const struct optspec link_spec = {
+	.name = "link",
+	.synopsis = "volarc link VOL --at PATH",
+	.about = "record that VOL's images are resident at PATH (copy and catalog\n"
+		 "read them there)",
+	.options = options,
+	.keys = (const int[]){ OPT_AT, OPT_CATALOG, 0 },
+};
+
+static const struct optspec spec = {
+	.synopsis = "volarc create|list|copy|catalog|where|link ARGS... [OPTIONS]",
+	.about = "Volume archives: ISO 9660 images with Rock Ridge and Joliet, as many as the\n"
+		 "files need (a volume set), and a catalog of which volume holds the backup\n"
+		 "of which file. Every volume carries the directory of its whole set: names,\n"
+		 "sizes, sha256 checksums and the volumes each file is on.",
+	.options = options,
+	.keys = (const int[]){ 0 },
+	.subs = (const struct optspec *const[]){ &create_spec, &list_spec, &copy_spec, &catalog_spec,
+						 &where_spec, &link_spec, NULL },
+	.footer = "Exit status: 0 done; 1 failed (nothing written or recorded); 2 usage.\n",
+};
+
+/* What each subcommand runs, and how many operands it takes. */
 static const struct {
-	const char *name;
+	const struct optspec *spec;
 	int (*fn)(struct volarc_opts *o);
 	int min_args, max_args;         /* -1: any number */
-	const int *opts;
 } subcommands[] = {
-	{ "create", volarc_cmd_create, 2, -1, (const int[]){ OPT_MAX_SIZE, OPT_MULTI, OPT_SERIAL, OPT_FS, 0 } },
-	{ "list", volarc_cmd_list, 1, 1, (const int[]){ OPT_FS, OPT_CATALOG, 0 } },
-	{ "copy", volarc_cmd_copy, 2, -1, (const int[]){ OPT_AS, OPT_TO, OPT_FS, 'V', OPT_CATALOG, 0 } },
-	{ "catalog", volarc_cmd_catalog, 1, 1, (const int[]){ OPT_SERIAL, OPT_ADD, OPT_CATALOG, 0 } },
-	{ "where", volarc_cmd_where, 1, 1, (const int[]){ OPT_JSON, OPT_CATALOG, 0 } },
-	{ "link", volarc_cmd_link, 1, 1, (const int[]){ OPT_AT, OPT_CATALOG, 0 } },
+	{ &create_spec, volarc_cmd_create, 2, -1 },
+	{ &list_spec, volarc_cmd_list, 1, 1 },
+	{ &copy_spec, volarc_cmd_copy, 2, -1 },
+	{ &catalog_spec, volarc_cmd_catalog, 1, 1 },
+	{ &where_spec, volarc_cmd_where, 1, 1 },
+	{ &link_spec, volarc_cmd_link, 1, 1 },
 };
-
-static const char *opt_name(int c)
-{
-	if (c == 'V')
-		return "-V";
-	for (const struct option *o = longopts; o->name; o++)
-		if (o->val == c)
-			return o->name;
-	return "?";
-}
-
-static int takes(const int *opts, int c)
-{
-	for (; *opts; opts++)
-		if (*opts == c)
-			return 1;
-	return 0;
-}
 
 static int parse_max_size(const char *s, uint64_t *bytes)
 {
@@ -159,24 +172,21 @@ static int set_opt(struct volarc_opts *o, int c, const char *arg)
 
 int cmd_volarc(int argc, char **argv)
 {
-	if (argc < 2) {
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		print_usage(stdout, usage_text);
-		return close_stdout();
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("volarc (altkit) %s\n", ALTKIT_VERSION);
-		return close_stdout();
-	}
-	size_t s;
-	for (s = 0; s < sizeof(subcommands) / sizeof(subcommands[0]); s++)
-		if (strcmp(argv[1], subcommands[s].name) == 0)
-			break;
-	if (s == sizeof(subcommands) / sizeof(subcommands[0])) {
-		errmsg("'%s' is not a volarc command: create, list, copy, catalog, where or link", argv[1]);
+	struct optparser p, q;
+	int c;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0)
+		;
+	if (c == OPT_EXIT)
+		return p.rc;
+	if (p.ind >= argc)
+		return opt_error(&p, "a subcommand is needed");
+	const struct optspec *sub = opt_find_sub(&p);
+	size_t s = 0;
+	while (s < sizeof(subcommands) / sizeof(subcommands[0]) && subcommands[s].spec != sub)
+		s++;
+	if (!sub) {
+		errmsg("'%s' is not a volarc command: create, list, copy, catalog, where or link", argv[p.ind]);
 		return EXIT_USAGE;
 	}
 	struct volarc_opts o;
@@ -185,36 +195,18 @@ int cmd_volarc(int argc, char **argv)
 	o.catalog = getenv("VOLARC_CATALOG");
 	if (!o.catalog || !*o.catalog)
 		o.catalog = VOLARC_CATALOG_DEFAULT;
-	int c;
-	/* argv[1] (the subcommand) is getopt's argv[0] */
-	while ((c = getopt_long(argc - 1, argv + 1, "hV", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		}
-		if (c == OPT_VERSION) {
-			printf("volarc (altkit) %s\n", ALTKIT_VERSION);
-			return close_stdout();
-		}
-		if (c == '?') {
-			print_usage(stderr, usage_text);
+	opt_init_sub(&q, &p, sub);
+	while ((c = opt_next(&q)) > 0)
+		if (set_opt(&o, c, q.arg) < 0)
 			return EXIT_USAGE;
-		}
-		if (!takes(subcommands[s].opts, c)) {
-			errmsg("%s: --%s is not an option of this command", argv[1], opt_name(c));
-			return EXIT_USAGE;
-		}
-		if (set_opt(&o, c, optarg) < 0)
-			return EXIT_USAGE;
-	}
-	o.args = argv + 1 + optind;
-	o.nargs = argc - 1 - optind;
-	if (o.nargs < subcommands[s].min_args ||
-	    (subcommands[s].max_args >= 0 && o.nargs > subcommands[s].max_args)) {
-		errmsg("%s: %s", argv[1], o.nargs < subcommands[s].min_args ? "arguments missing" : "too many arguments");
-		print_usage(stderr, usage_text);
-		return EXIT_USAGE;
-	}
+	if (c == OPT_EXIT)
+		return q.rc;
+	o.args = q.argv + q.ind;
+	o.nargs = q.argc - q.ind;
+	if (o.nargs < subcommands[s].min_args)
+		return opt_error(&q, "arguments missing");
+	if (subcommands[s].max_args >= 0 && o.nargs > subcommands[s].max_args)
+		return opt_error(&q, "too many arguments");
 	return subcommands[s].fn(&o);
 }
 

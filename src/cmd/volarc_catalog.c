@@ -1,5 +1,5 @@
-/* volarc catalog, where and link: the catalog side of volarc (its usage
- * text is with the others in volarc.c). */
+/* volarc catalog, where and link: the catalog side of volarc (their options
+ * are declared with the others in volarc.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
