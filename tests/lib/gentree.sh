@@ -44,8 +44,10 @@ ct_mount() {
 
 ct_setup() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (owners, devices, trusted xattrs, chattr, mounts)"
-	command -v setfacl >/dev/null && command -v chattr >/dev/null && command -v setcap >/dev/null ||
-		skip_all "needs setfacl, chattr and setcap"
+	command -v setfacl >/dev/null && command -v chattr >/dev/null ||
+		fail_all "setfacl and chattr are installed (scripts/install-deps)"
+	# libcap2-bin is not one of scripts/install-deps' packages
+	command -v setcap >/dev/null || skip_all "needs setcap (libcap2-bin)"
 	W=$(mktemp -d "${TMPDIR:-/tmp}/copytree.XXXXXX")
 	trap ct_cleanup EXIT
 	ct_img="$W.img"

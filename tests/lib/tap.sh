@@ -1,6 +1,6 @@
 # TAP helpers for shell tests: source this file, call the functions, end with done_testing.
 #   ok COND-EXIT-STATUS "name"       is GOT EXPECTED "name"      like GOT REGEX "name"
-#   run CMD...   (sets $out, $err, $rc)    skip_all "why"    diag "text"
+#   run CMD...   (sets $out, $err, $rc)    skip_all "why"    fail_all "what"    diag "text"
 # ALTKIT is the binary under test (static musl build unless told otherwise).
 _tap_n=0
 _tap_fail=0
@@ -56,7 +56,11 @@ run() {
 	return 0
 }
 
+# skip_all only for what is outside the project's control (not root, no
+# loop device); what scripts/install-deps installs or make builds being
+# missing is a failure: fail_all "WHAT SHOULD HOLD" ["diagnostics"].
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+fail_all() { ok 1 "$1"; [ -z "${2:-}" ] || diag "$2"; done_testing; exit; }
 
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # skip $*"; }
 

@@ -5,7 +5,7 @@
 #                                ($TESTSYS_APPEND: more kernel command line)
 TESTSYS=$TOP/build/images/testsys.img
 [ -f "$TESTSYS" ] && [ -f "$TOP/build/images/testsys.env" ] ||
-	skip_all "the test system image is not built (scripts/build-testsys)"
+	fail_all "the test system image is built (make testsys)"
 # shellcheck disable=SC1091
 . "$TOP/build/images/testsys.env"
 

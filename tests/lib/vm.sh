@@ -8,7 +8,7 @@ VM=$TOP/qemu/vm
 VM_LOG=
 
 [ -f "$TOP/build/bzImage" ] && [ -f "$TOP/build/initramfs.img" ] ||
-	skip_all "the boot image is not built (run make)"
+	fail_all "the boot image is built (make kernel initramfs)"
 
 vm_payload() {
 	local name=$1 script=$2; shift 2

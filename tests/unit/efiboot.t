@@ -5,8 +5,6 @@
 # build is a failure, never a skip.
 . "$(dirname "$0")/../lib/tap.sh"
 
-fail_all() { ok 1 "$1"; [ -z "${2:-}" ] || diag "$2"; done_testing; exit; }
-
 [ -f /usr/include/efivar/efiboot.h ] && pkg-config --exists efivar efiboot ||
 	fail_all "libefivar-dev and libefiboot-dev are installed (scripts/install-deps)"
 make -s -C "$TOP" host >"${TMPDIR:-/tmp}/efiboot-make.$$" 2>&1 ||

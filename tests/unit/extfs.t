@@ -7,9 +7,9 @@
 SBIN=$TOP/build/sysroot/sbin
 CONF=$TOP/initramfs/overlay/etc/mke2fs.conf
 for t in mke2fs dumpe2fs e2fsck debugfs; do
-	command -v $t >/dev/null || skip_all "needs the host's $t"
+	command -v $t >/dev/null || fail_all "the host's $t is installed (scripts/install-deps)"
 done
-[ -x "$SBIN/mke2fs" ] && [ -x "$SBIN/tune2fs" ] || skip_all "no static mke2fs/tune2fs (make sysroot)"
+[ -x "$SBIN/mke2fs" ] && [ -x "$SBIN/tune2fs" ] || fail_all "the static mke2fs and tune2fs are built (make sysroot)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/extfs.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root (loop devices, mounts)"
 for t in mke2fs e2fsck losetup mount python3 setfattr setfacl script sha256sum fsfreeze; do
-	command -v $t >/dev/null || skip_all "needs $t"
+	command -v $t >/dev/null || fail_all "$t is installed (the base system or scripts/install-deps)"
 done
 . "$TOP/tests/lib/gentree.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/extfs-copy.XXXXXX")

@@ -3,7 +3,7 @@
 # (1: the work failed, 2: bad invocation); nothing on stdout.
 . "$(dirname "$0")/../lib/tap.sh"
 for t in mke2fs debugfs python3; do
-	command -v $t >/dev/null || skip_all "needs the host's $t"
+	command -v $t >/dev/null || fail_all "the host's $t is installed (scripts/install-deps)"
 done
 T=$(mktemp -d "${TMPDIR:-/tmp}/extfs-err.XXXXXX")
 trap 'rm -rf "$T"' EXIT

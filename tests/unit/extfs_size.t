@@ -8,9 +8,9 @@
 SBIN=$TOP/build/sysroot/sbin
 CONF=$TOP/initramfs/overlay/etc/mke2fs.conf
 for t in mke2fs mount cp; do
-	command -v $t >/dev/null || skip_all "needs $t"
+	command -v $t >/dev/null || fail_all "$t is installed (scripts/install-deps)"
 done
-[ -x "$SBIN/mke2fs" ] || skip_all "no static mke2fs (make sysroot)"
+[ -x "$SBIN/mke2fs" ] || fail_all "the static mke2fs is built (make sysroot)"
 T=$(mktemp -d "${TMPDIR:-/tmp}/extfs-size.XXXXXX")
 mnts=()
 cleanup() {

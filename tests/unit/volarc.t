@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/volarc.sh"
 for t in xorriso isoinfo python3; do
-	command -v $t >/dev/null || skip_all "$t is not installed"
+	command -v $t >/dev/null || fail_all "$t is installed (scripts/install-deps)"
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=1700000000 VOLARC_CATALOG=$tmp/no-catalog.db

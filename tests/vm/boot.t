@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/vm.sh"
 iso=$TOP/build/altkit.iso
-[ -f "$iso" ] || skip_all "build/altkit.iso is not built"
+[ -f "$iso" ] || fail_all "build/altkit.iso is built (make iso)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 banner='altkit recovery: ready'
 

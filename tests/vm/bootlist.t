@@ -18,7 +18,9 @@ if command -v efibootmgr >/dev/null && [ -d "$tmp/out/vars" ]; then
 	like "$out" "vmlinuz.efi\)initrd=\\\\EFI\\\\altkit\\\\initramfs.img altkit.vg=$VG_UUID root=/dev/rootvg/root console=ttyS0" \
 		"efibootmgr -v -u decodes its command line: the initrd and the VG UUID"
 else
-	skip "efibootmgr missing or no variables captured"
-	skip "efibootmgr missing or no variables captured"
+	command -v efibootmgr >/dev/null
+	ok $? "efibootmgr is installed (scripts/install-deps)"
+	[ -d "$tmp/out/vars" ]
+	ok $? "the guest's EFI variables were captured"
 fi
 done_testing

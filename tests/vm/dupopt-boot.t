@@ -3,9 +3,9 @@
 # an El Torito (isolinux) ISO whose boot loader reads its configuration and a
 # file from the ISO 9660 tree of the copy, in QEMU under SeaBIOS.
 . "$(dirname "$0")/../lib/tap.sh"
-command -v xorriso >/dev/null || skip_all "xorriso is not installed"
-[ -f /usr/lib/ISOLINUX/isolinux.bin ] || skip_all "isolinux is not installed"
-[ -x "$ALTKIT" ] || skip_all "'$ALTKIT' is not built"
+command -v xorriso >/dev/null || fail_all "xorriso is installed (scripts/install-deps)"
+[ -f /usr/lib/ISOLINUX/isolinux.bin ] || fail_all "isolinux is installed (scripts/install-deps)"
+[ -x "$ALTKIT" ] || fail_all "'$ALTKIT' is built (make altkit)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 b=$tmp/tree/isolinux
 mkdir -p "$b"

@@ -5,7 +5,7 @@
 # copies: only the patched fields differ, every file reads.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/vm.sh"
-command -v xorriso >/dev/null || skip_all "xorriso is not installed"
+command -v xorriso >/dev/null || fail_all "xorriso is installed (scripts/install-deps)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"; vm_cleanup' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 t=$tmp/tree
