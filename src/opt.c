@@ -247,8 +247,11 @@ static int not_taken(struct optparser *p, const struct opt *o)
 	if (p->spec->subs) {
 		p->rc = opt_error(p, "%s goes after the subcommand", label);
 	} else {
-		/* one line, as volarc has always said it */
-		errmsg("%s: %s is not an option of this command", p->spec->name ? p->spec->name : p->prog, label);
+		/* one line, as volarc has always said it: "volarc: create: --json ..." */
+		if (p->spec->name)
+			errmsg("%s: %s is not an option of this command", p->spec->name, label);
+		else
+			errmsg("%s is not an option of this command", label);
 		p->rc = EXIT_USAGE;
 	}
 	return OPT_EXIT;
