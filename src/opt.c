@@ -229,13 +229,13 @@ static int bad_option(struct optparser *p, int c)
 	const char *typed = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "?";
 	if (c == ':') {
 		if (optopt && optopt < OPT_LONG)
-			p->rc = opt_error(p, "option '-%c' needs an argument", optopt);
+			p->rc = opt_error(p, "option -%c needs an argument", optopt);
 		else
-			p->rc = opt_error(p, "option '%s' needs an argument", typed);
+			p->rc = opt_error(p, "option %s needs an argument", typed);
 	} else if (optopt && optopt < OPT_LONG) {
-		p->rc = opt_error(p, "unknown option '-%c'", optopt);
+		p->rc = opt_error(p, "unknown option -%c", optopt);
 	} else {
-		p->rc = opt_error(p, "unknown option '%s'", typed);
+		p->rc = opt_error(p, "unknown option %s", typed);
 	}
 	return OPT_EXIT;
 }

@@ -13,6 +13,7 @@
 
 #include <libburn/libburn.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "dupopt.h"
 #include "isovd.h"
@@ -301,8 +302,8 @@ static int open_source(struct job *j)
 		errmsg("'%s' holds several sessions: only single-session volumes can be duplicated", from);
 		return -1;
 	}
-	const char *faults = getenv("DUPOPT_TEST_FAULTS");
-	if (faults && *faults && optical_src_set_faults(j->src, faults, 0) < 0) {
+	const char *faults = testhook(HOOK_DUPOPT_FAULTS);
+	if (faults && optical_src_set_faults(j->src, faults, 0) < 0) {
 		errmsg("DUPOPT_TEST_FAULTS '%s': expected N, N:COUNT, slow=MS or verify-flip=N, comma separated",
 		       faults);
 		return -1;
@@ -450,8 +451,8 @@ static int verify(struct job *j)
 		errmsg_errno(rc, "'%s': opening the copy to verify it", j->o->to);
 		return -1;
 	}
-	const char *faults = getenv("DUPOPT_TEST_FAULTS");
-	if (faults && *faults)
+	const char *faults = testhook(HOOK_DUPOPT_FAULTS);
+	if (faults)
 		optical_src_set_faults(t, faults, 1);
 	optical_src_drop_cache(t);
 	struct timespec t0;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "opt.h"
 #include "pathquote.h"
@@ -246,8 +247,8 @@ static void default_serial(time_t when, char *out, size_t len)
 static uint64_t piece_max(void)
 {
 	/* tests: pieces small enough to make many of them with small files */
-	const char *t = getenv("VOLARC_TEST_PIECE_MAX");
-	if (t && *t) {
+	const char *t = testhook(HOOK_VOLARC_PIECE_MAX);
+	if (t) {
 		unsigned long long v = strtoull(t, NULL, 10);
 		if (v >= VOLARC_SECTOR && v % VOLARC_SECTOR == 0 && v < VOLARC_PIECE_MAX)
 			return v;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "testhook.h"
 #include "altkit.h"
 #include "pathquote.h"
 #include "volarc_cli.h"
@@ -129,8 +130,8 @@ int volarc_cmd_catalog(struct volarc_opts *o)
 		goto out;
 	}
 	struct volarc_record_opts ro = { .volume = r->name, .now = time(NULL), .add = o->add };
-	const char *crash = getenv("VOLARC_TEST_CRASH_AFTER");
-	if (crash && *crash)
+	const char *crash = testhook(HOOK_VOLARC_CRASH_AFTER);
+	if (crash)
 		ro.crash_after = strtol(crash, NULL, 10);
 	free_names(unknown, nunknown);
 	unknown = NULL;

@@ -49,7 +49,7 @@ while read -r name; do
 	# shellcheck disable=SC2086
 	run "$ALTKIT" $name --bogus-option
 	ok "$([ "$rc" = 2 ] && [ -z "$out" ] &&
-		printf '%s\n' "$err" | head -1 | grep -qxF "$name: unknown option '--bogus-option'" &&
+		printf '%s\n' "$err" | head -1 | grep -qxF "$name: unknown option --bogus-option" &&
 		printf '%s\n' "$err" | sed -n '2,$p' | grep -qx "Usage: .*; see '$name --help'" &&
 		[ "$(printf '%s\n' "$err" | wc -l)" = 2 ]; echo $?)" \
 		"$name --bogus-option: exit 2, the one reply: unknown option, then the usage line" ||

@@ -14,6 +14,10 @@ enum testhook {
 	HOOK_LVM,                 /* the lvm program to run */
 	HOOK_PROGRESS_MS,         /* progress lines every N ms, terminal or not */
 	HOOK_DEBUG_ISO,           /* libisofs's own messages on stderr */
+	HOOK_DUPOPT_FAULTS,       /* dupopt: sectors that fail to read, slow reads,
+	                           * a flipped byte in the verify pass */
+	HOOK_VOLARC_PIECE_MAX,    /* volarc: pieces of split files this small */
+	HOOK_VOLARC_CRASH_AFTER,  /* volarc catalog: die after N records */
 	HOOK_CUT_AFTER_RENAMES,   /* kernel command line: altkit-init stops dead
 	                           * after the Nth rename (power-cut tests) */
 	HOOK_COUNT
