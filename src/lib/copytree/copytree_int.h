@@ -131,6 +131,7 @@ struct ct {
 	struct wctx *w;
 };
 
+/* Is st, an entry below SRC, a mount point (or on another filesystem)? */
 static inline bool ct_is_mount(const struct ct *ct, const struct fs_stat *st)
 {
 	if (st->mnt_id && ct->src_mnt && st->mnt_id != ct->src_mnt)
@@ -160,7 +161,7 @@ static inline bool ct_is_mount(const struct ct *ct, const struct fs_stat *st)
 void ct_walk(struct ct *ct, struct wctx *w);
 
 /* copytree_dir.c */
-/* Directory name of dn (pinned by nobody; near: a child of dn that may be
+/* Directory name of dn (acquired here; near: a child of dn that may still be
  * open, see dn_acquire_near): make it in DST and return its dnode, pinned, to
  * walk into; NULL when there is nothing to walk (failed and reported, gone, a
  * mount point, or no longer a directory and copied as what it is now). */
