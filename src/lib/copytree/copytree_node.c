@@ -1,4 +1,9 @@
-/* Directory nodes of the copy engine and their descriptor cache. */
+/* Directory nodes of the copy engine (a dnode per directory being copied,
+ * reference counted) and their descriptor cache: an LRU of open directory
+ * pairs, bounded by RLIMIT_NOFILE, reopening a closed one name by name from
+ * its nearest open ancestor, checked against the device and inode it had.
+ *
+ * May call: copytree_xattr.c (xa_free). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -241,32 +246,6 @@ char *dn_path(const struct dnode *dn, const char *name)
 	return path;
 }
 
-/* Finalize a directory whose contents are all done: its metadata, last its flags. */
-static void finalize(struct ct *ct, struct wctx *w, struct dnode *dn, struct dnode *child)
-{
-	if (ct_stopped(ct))
-		return;
-	int rc = dn_acquire_near(ct, dn, S_DST, child);
-	if (rc < 0) {
-		ct_report(ct, CT_ERROR, CT_DST, dn, NULL, "open directory", NULL, -rc, S_IFDIR);
-		atomic_fetch_add(&ct->st->failures, 1);
-		return;
-	}
-	if (ct_dir_meta(ct, w, dn->parent ? dn->parent : NULL, dn->parent ? dn->name : NULL,
-			dn->fd[DST], &dn->st, &dn->xa, dn->iflags, dn->preexisting) < 0)
-		atomic_fetch_add(&ct->st->failures, 1);
-	dn_release(ct, dn);
-}
-
-void dn_done(struct ct *ct, struct wctx *w, struct dnode *dn)
-{
-	struct dnode *child = NULL;
-	while (dn && atomic_fetch_sub_explicit(&dn->pending, 1, memory_order_acq_rel) == 1) {
-		finalize(ct, w, dn, child);
-		child = dn;
-		dn = dn->parent;
-	}
-}
 
 int dn_open_underlying(struct ct *ct, struct dnode *dn)
 {

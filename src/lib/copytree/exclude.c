@@ -1,4 +1,5 @@
-/* Exclude lists: POSIX basic regular expressions, one per line, as grep -f. */
+/* Exclude lists: POSIX basic regular expressions, one per line, as grep -f.
+ * Errors are a struct err whose message names the file, line and pattern. */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "exclude.h"
+#include "pathquote.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -27,69 +29,118 @@ static bool blank(const char *s)
 	return true;
 }
 
-static void set_error(struct exclude_error *err, unsigned line, const char *pat,
-		      const char *reason)
-{
-	if (!err)
-		return;
-	err->line = line;
-	snprintf(err->pattern, sizeof(err->pattern), "%s", pat ? pat : "");
-	snprintf(err->reason, sizeof(err->reason), "%s", reason ? reason : "");
-}
+/* A line that is not a valid pattern: where and why. */
+struct bad_line {
+	unsigned line;          /* 1-based; 0: not read from a file */
+	const char *pattern;
+	char reason[256];
+};
 
-int exclude_add(struct exclude *ex, const char *pattern, struct exclude_error *err)
+/* Compile pattern (not blank) into ex; 0, or -EXCLUDE_EBADPAT with bad->reason. */
+static int add(struct exclude *ex, const char *pattern, struct bad_line *bad)
 {
-	if (blank(pattern))
-		return 0;
 	if (ex->n == ex->alloc) {
 		ex->alloc = ex->alloc ? 2 * ex->alloc : 8;
 		ex->re = xrealloc(ex->re, ex->alloc * sizeof(*ex->re));
 	}
 	int rc = regcomp(&ex->re[ex->n], pattern, REG_NOSUB);
 	if (rc != 0) {
-		char why[256];
-		regerror(rc, &ex->re[ex->n], why, sizeof(why));
+		regerror(rc, &ex->re[ex->n], bad->reason, sizeof(bad->reason));
 		regfree(&ex->re[ex->n]);
-		set_error(err, 0, pattern, why);
+		bad->pattern = pattern;
 		return -EXCLUDE_EBADPAT;
 	}
 	ex->n++;
 	return 0;
 }
 
-int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err)
+/* "[in 'FILE' line N: ]invalid pattern 'PATTERN': why" (fq: the quoted
+ * file, or NULL). The pattern is shown as the former exclude_error held it:
+ * up to 255 bytes. */
+static int bad_pattern(struct err *e, int code, const char *fq, const struct bad_line *bad)
+{
+	char pat[256];
+	snprintf(pat, sizeof(pat), "%s", bad->pattern);
+	char *pq = text_quote(pat);
+	if (fq)
+		err_set(e, code, "'%s' line %u: invalid pattern '%s': %s", fq, bad->line, pq,
+			bad->reason);
+	else
+		err_set(e, code, "invalid pattern '%s': %s", pq, bad->reason);
+	free(pq);
+	return code;
+}
+
+int exclude_add(struct exclude *ex, const char *pattern, struct err *e)
+{
+	if (blank(pattern))
+		return 0;
+	struct bad_line bad = { 0 };
+	int rc = add(ex, pattern, &bad);
+	return rc < 0 ? bad_pattern(e, rc, NULL, &bad) : 0;
+}
+
+/* Read file's patterns into ex. 0, -errno, or -EXCLUDE_E* with *bad filled
+ * (its pattern points into *line, which the caller frees). */
+static int read_list(struct exclude *ex, const char *file, struct bad_line *bad, char **line)
 {
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
 	if (!f)
 		return -errno;
-	char *line = NULL;
 	size_t cap = 0;
-	unsigned lineno = 0;
 	ssize_t len;
 	int rc = 0;
-	set_error(err, 0, NULL, NULL);
 	errno = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (memchr(line, '\0', (size_t)len)) {
-			set_error(err, lineno, line, "the line holds a NUL byte");
+	while ((len = getline(line, &cap, f)) >= 0) {
+		char *l = *line;
+		bad->line++;
+		if (len > 0 && l[len - 1] == '\n')
+			l[--len] = '\0';
+		if (memchr(l, '\0', (size_t)len)) {
+			bad->pattern = l;
+			snprintf(bad->reason, sizeof(bad->reason), "the line holds a NUL byte");
 			rc = -EXCLUDE_ENUL;
 			break;
 		}
-		rc = exclude_add(ex, line, err);
-		if (rc < 0) {
-			if (err)
-				err->line = lineno;
+		if (!blank(l) && (rc = add(ex, l, bad)) < 0)
 			break;
-		}
 	}
 	if (rc == 0 && ferror(f))
 		rc = errno ? -errno : -EIO;
-	free(line);
 	if (f != stdin)
 		fclose(f);
+	return rc;
+}
+
+int exclude_read(struct exclude *ex, const char *file, struct err *e)
+{
+	struct bad_line bad = { 0 };
+	char *line = NULL;
+	int rc = read_list(ex, file, &bad, &line);
+	if (rc < 0) {
+		char *fq = path_quote(file);
+		if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL)
+			bad_pattern(e, rc, fq, &bad);
+		else
+			err_errno(e, rc, "cannot read exclude list '%s'", fq);
+		free(fq);
+	}
+	free(line);
+	return rc;
+}
+
+int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err)
+{
+	struct bad_line bad = { 0 };
+	char *line = NULL;
+	int rc = read_list(ex, file, &bad, &line);
+	if (err) {
+		bool pat = rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL;
+		err->line = pat ? bad.line : 0;
+		snprintf(err->pattern, sizeof(err->pattern), "%s", pat ? bad.pattern : "");
+		snprintf(err->reason, sizeof(err->reason), "%s", pat ? bad.reason : "");
+	}
+	free(line);
 	return rc;
 }
 

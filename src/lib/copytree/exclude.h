@@ -9,25 +9,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "err.h"
+
 struct exclude;
 
-/* Where and why a list could not be loaded (filled by exclude_load). */
-struct exclude_error {
-	unsigned line;          /* 1-based line of a bad pattern, 0 if not a pattern error */
-	char pattern[256];      /* the bad line, truncated */
-	char reason[256];       /* regerror() text, or what else was wrong */
-};
-
-/* Error codes beyond errno, returned negated. */
+/* Error codes beyond errno, returned negated (and in err.code). */
 enum {
 	EXCLUDE_EBADPAT = 4096, /* a line is not a valid basic regular expression */
 	EXCLUDE_ENUL,           /* a line holds a NUL byte */
 };
 
 struct exclude *exclude_new(void);
-/* Add one pattern; blank patterns are ignored. 0 or -EXCLUDE_EBADPAT (err filled). */
-int exclude_add(struct exclude *ex, const char *pattern, struct exclude_error *err);
-/* Read a list file ("-" is standard input). 0, -errno, or -EXCLUDE_E*. */
+/* Add one pattern; blank patterns are ignored. 0 or -EXCLUDE_EBADPAT, e
+ * (may be NULL) saying "invalid pattern 'PATTERN': why". */
+int exclude_add(struct exclude *ex, const char *pattern, struct err *e);
+/* Read a list file ("-" is standard input). 0, -errno or -EXCLUDE_E*, e
+ * (may be NULL) saying "'FILE' line N: invalid pattern 'PATTERN': why" or
+ * "cannot read exclude list 'FILE': why" (file and pattern quoted as
+ * pathquote.h does). */
+int exclude_read(struct exclude *ex, const char *file, struct err *e);
+
+/* Deprecated: the former error shape, kept only while src/cmd/alt_disk_copy.c
+ * still calls exclude_load(); new code calls exclude_read(). */
+struct exclude_error {
+	unsigned line;          /* 1-based line of a bad pattern, 0 if not a pattern error */
+	char pattern[256];      /* the bad line, truncated */
+	char reason[256];       /* regerror() text, or what else was wrong */
+};
 int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err);
 /* Does a path "./a/b" match any pattern? Thread safe (regexec only reads). */
 bool exclude_match(const struct exclude *ex, const char *path);

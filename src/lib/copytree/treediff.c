@@ -4,99 +4,25 @@
  * descriptors (never a path longer than one name). Only the deepest WINDOW
  * directories keep their descriptors; a parent whose descriptors were closed
  * is opened again through ".." of its child and checked by device and inode,
- * so deep trees need few descriptors. */
+ * so deep trees need few descriptors.
+ *
+ * May call: treediff_pair.c (reports, xattrs, flags, data), exclude.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "exclude.h"
-#include "treediff.h"
+#include "treediff_int.h"
 #include "xalloc.h"
 #include "banned.h"
-
-#define CHUNK (1u << 20)
-#define TD_GETFLAGS _IOR('f', 1, long)
-
-/* Inode flags compared, with the letters lsattr uses. */
-static const struct {
-	unsigned bit;
-	char letter;
-} flag_letters[] = {
-	{ 0x00000001, 's' }, { 0x00000002, 'u' }, { 0x00000004, 'c' }, { 0x00000008, 'S' },
-	{ 0x00000010, 'i' }, { 0x00000020, 'a' }, { 0x00000040, 'd' }, { 0x00000080, 'A' },
-	{ 0x00000400, 'm' }, { 0x00004000, 'j' }, { 0x00008000, 't' }, { 0x00010000, 'D' },
-	{ 0x00020000, 'T' }, { 0x00800000, 'C' }, { 0x20000000, 'P' }, { 0x40000000, 'F' },
-};
-
-struct link {
-	struct link *next;
-	dev_t dev, odev;
-	ino_t ino, oino;
-	char *path;
-};
-
-struct linktab {
-	struct link **tab;
-	size_t size, count;
-};
-
-struct tframe {
-	int fd[2];
-	dev_t dev[2];
-	ino_t ino[2];
-	char **names;
-	unsigned char *where;   /* bit 0: in a, bit 1: in b */
-	size_t n, i;
-	size_t pathlen;
-};
-
-struct td {
-	const struct treediff_opts *o;
-	struct treediff_stats *st;
-	const char *name[2];
-	char *buf[2];
-	char *path;
-	size_t pathlen, pathcap;
-	dev_t rootdev[2];
-	int rootmnt[2];
-	bool have_mnt[2];
-	struct linktab links[2];
-	int noatime;
-};
-
-static void differ(struct td *td, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void differ(struct td *td, const char *path, const char *fmt, ...)
-{
-	char what[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	td->st->differences++;
-	if (td->o->diff)
-		td->o->diff(td->o->arg, path, what);
-}
-
-static void trouble(struct td *td, int side, const char *path, const char *op, int err)
-{
-	td->st->errors++;
-	if (td->o->error)
-		td->o->error(td->o->arg, side, path, op, err);
-}
 
 static void path_to(struct td *td, size_t len, const char *name)
 {
@@ -227,236 +153,6 @@ static void frame_free(struct tframe *f)
 			close(f->fd[s]);
 }
 
-/* ---- xattrs and flags ---- */
-
-struct xlist {
-	char *names;
-	ssize_t len;
-};
-
-/* fd is an open file, or (opath) an O_PATH descriptor read through /proc. */
-static ssize_t td_list(int fd, bool opath, char *buf, size_t size)
-{
-	if (!opath)
-		return flistxattr(fd, buf, size);
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	return listxattr(p, buf, size);
-}
-
-static ssize_t td_get(int fd, bool opath, const char *attr, void *buf, size_t size)
-{
-	if (!opath)
-		return fgetxattr(fd, attr, buf, size);
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	return getxattr(p, attr, buf, size);
-}
-
-static int read_list(int fd, bool opath, struct xlist *x)
-{
-	x->names = NULL;
-	x->len = 0;
-	for (;;) {
-		ssize_t n = td_list(fd, opath, NULL, 0);
-		if (n < 0)
-			return errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -errno;
-		x->names = xrealloc(x->names, (size_t)n + 1);
-		x->len = td_list(fd, opath, x->names, (size_t)n + 1);
-		if (x->len >= 0)
-			return 0;
-		if (errno != ERANGE)
-			return -errno;
-	}
-}
-
-static int read_value(int fd, bool opath, const char *attr, char **val, ssize_t *len)
-{
-	*val = NULL;
-	for (;;) {
-		ssize_t n = td_get(fd, opath, attr, NULL, 0);
-		if (n < 0)
-			return -errno;
-		*val = xrealloc(*val, (size_t)n + 1);
-		*len = td_get(fd, opath, attr, *val, (size_t)n + 1);
-		if (*len >= 0)
-			return 0;
-		if (errno != ERANGE)
-			return -errno;
-	}
-}
-
-static bool in_list(const struct xlist *x, const char *attr)
-{
-	for (ssize_t i = 0; i < x->len; i += (ssize_t)strlen(x->names + i) + 1)
-		if (strcmp(x->names + i, attr) == 0)
-			return true;
-	return false;
-}
-
-static void compare_xattrs(struct td *td, const char *path, const int fd[2], bool opath)
-{
-	struct xlist x[2];
-	for (int s = 0; s < 2; s++) {
-		int rc = read_list(fd[s], opath, &x[s]);
-		if (rc < 0) {
-			trouble(td, s, path, "list xattrs of", -rc);
-			free(x[0].names);
-			if (s)
-				free(x[1].names);
-			return;
-		}
-	}
-	for (ssize_t i = 0; i < x[0].len; i += (ssize_t)strlen(x[0].names + i) + 1) {
-		const char *attr = x[0].names + i;
-		if (!in_list(&x[1], attr)) {
-			differ(td, path, "xattr '%s' only in %s", attr, td->name[0]);
-			continue;
-		}
-		char *v[2] = { NULL, NULL };
-		ssize_t l[2] = { 0, 0 };
-		int rc = 0;
-		for (int s = 0; s < 2 && rc == 0; s++) {
-			rc = read_value(fd[s], opath, attr, &v[s], &l[s]);
-			if (rc < 0)
-				trouble(td, s, path, "read xattrs of", -rc);
-		}
-		if (rc == 0 && (l[0] != l[1] || memcmp(v[0], v[1], (size_t)l[0]) != 0))
-			differ(td, path, "xattr '%s' differs", attr);
-		free(v[0]);
-		free(v[1]);
-	}
-	for (ssize_t i = 0; i < x[1].len; i += (ssize_t)strlen(x[1].names + i) + 1)
-		if (!in_list(&x[0], x[1].names + i))
-			differ(td, path, "xattr '%s' only in %s", x[1].names + i, td->name[1]);
-	free(x[0].names);
-	free(x[1].names);
-}
-
-static void letters(unsigned f, char *out)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < sizeof(flag_letters) / sizeof(flag_letters[0]); i++)
-		if (f & flag_letters[i].bit)
-			out[o++] = flag_letters[i].letter;
-	if (!o)
-		out[o++] = '-';
-	out[o] = '\0';
-}
-
-static void compare_flags(struct td *td, const char *path, const int fd[2])
-{
-	unsigned mask = 0, f[2];
-	for (size_t i = 0; i < sizeof(flag_letters) / sizeof(flag_letters[0]); i++)
-		mask |= flag_letters[i].bit;
-	for (int s = 0; s < 2; s++) {
-		int v = 0;
-		if (ioctl(fd[s], TD_GETFLAGS, &v) < 0) {
-			if (errno != ENOTTY && errno != EOPNOTSUPP && errno != ENOTSUP &&
-			    errno != EINVAL)
-				trouble(td, s, path, "read inode flags of", errno);
-			v = 0;
-		}
-		f[s] = (unsigned)v & mask;
-	}
-	if (f[0] != f[1]) {
-		char a[24], b[24];
-		letters(f[0], a);
-		letters(f[1], b);
-		differ(td, path, "inode flags %s != %s", a, b);
-	}
-}
-
-/* ---- contents ---- */
-
-struct seg {
-	off_t start, end;
-};
-
-static size_t data_map(int fd, off_t size, struct seg **out)
-{
-	size_t n = 0, cap = 0;
-	*out = NULL;
-	off_t off = 0;
-	while (off < size) {
-		off_t d = lseek(fd, off, SEEK_DATA);
-		if (d < 0 && errno == ENXIO)
-			break;
-		if (d < 0)
-			d = off;
-		if (d >= size)
-			break;
-		off_t h = lseek(fd, d, SEEK_HOLE);
-		if (h < 0 || h > size)
-			h = size;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		(*out)[n++] = (struct seg){ d, h };
-		off = h;
-	}
-	return n;
-}
-
-static bool read_full(int fd, char *buf, size_t len, off_t off, int *err)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, off + (off_t)got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*err = n < 0 ? errno : 0;
-			if (n == 0)
-				memset(buf + got, 0, len - got);        /* shrank: compare as zeros */
-			return n == 0;
-		}
-		got += (size_t)n;
-	}
-	return true;
-}
-
-static void compare_data(struct td *td, const char *path, const int fd[2], off_t size)
-{
-	struct seg *m[2], whole = { 0, size };
-	size_t n[2];
-	for (int s = 0; s < 2; s++)
-		n[s] = data_map(fd[s], size, &m[s]);
-	const struct seg *segs = m[0];
-	size_t nsegs = n[0];
-	if (n[0] != n[1] || (n[0] && memcmp(m[0], m[1], n[0] * sizeof(struct seg)) != 0)) {
-		differ(td, path, "holes differ");
-		segs = &whole;
-		nsegs = size ? 1 : 0;
-	}
-	for (size_t i = 0; i < nsegs; i++) {
-		for (off_t off = segs[i].start; off < segs[i].end;) {
-			size_t len = (size_t)(segs[i].end - off) < CHUNK ? (size_t)(segs[i].end - off)
-									  : CHUNK;
-			int err = 0;
-			for (int s = 0; s < 2; s++)
-				if (!read_full(fd[s], td->buf[s], len, off, &err)) {
-					trouble(td, s, path, "read", err);
-					goto out;
-				}
-			if (memcmp(td->buf[0], td->buf[1], len) != 0) {
-				size_t k = 0;
-				while (td->buf[0][k] == td->buf[1][k])
-					k++;
-				differ(td, path, "content differs at byte %" PRIu64,
-				       (uint64_t)off + k);
-				goto out;
-			}
-			td->st->bytes += len;
-			off += (off_t)len;
-		}
-	}
-out:
-	free(m[0]);
-	free(m[1]);
-}
-
 /* ---- hard links ---- */
 
 static struct link **link_slot(struct linktab *t, dev_t dev, ino_t ino)
@@ -487,7 +183,7 @@ static void link_check(struct td *td, int side, const char *path, const struct s
 	for (struct link *l = *slot; l; l = l->next)
 		if (l->dev == s->st_dev && l->ino == s->st_ino) {
 			if (l->odev != o->st_dev || l->oino != o->st_ino)
-				differ(td, path, "hard links differ: in %s the same file as '%s'",
+				td_differ(td, path, "hard links differ: in %s the same file as '%s'",
 				       td->name[side], l->path);
 			return;
 		}
@@ -528,25 +224,25 @@ static void compare_stat(struct td *td, const char *path, const struct stat *a,
 			 const struct stat *b)
 {
 	if (!S_ISLNK(a->st_mode) && (a->st_mode & 07777) != (b->st_mode & 07777))
-		differ(td, path, "mode %04o != %04o", (unsigned)(a->st_mode & 07777),
+		td_differ(td, path, "mode %04o != %04o", (unsigned)(a->st_mode & 07777),
 		       (unsigned)(b->st_mode & 07777));
 	if (a->st_uid != b->st_uid || a->st_gid != b->st_gid)
-		differ(td, path, "owner %u:%u != %u:%u", (unsigned)a->st_uid, (unsigned)a->st_gid,
+		td_differ(td, path, "owner %u:%u != %u:%u", (unsigned)a->st_uid, (unsigned)a->st_gid,
 		       (unsigned)b->st_uid, (unsigned)b->st_gid);
 	if (a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec)
-		differ(td, path, "mtime %lld.%09ld != %lld.%09ld", (long long)a->st_mtim.tv_sec,
+		td_differ(td, path, "mtime %lld.%09ld != %lld.%09ld", (long long)a->st_mtim.tv_sec,
 		       a->st_mtim.tv_nsec, (long long)b->st_mtim.tv_sec, b->st_mtim.tv_nsec);
 	if (!(td->o->flags & TREEDIFF_NO_ATIME) && !S_ISLNK(a->st_mode) &&
 	    (a->st_atim.tv_sec != b->st_atim.tv_sec || a->st_atim.tv_nsec != b->st_atim.tv_nsec))
-		differ(td, path, "atime %lld.%09ld != %lld.%09ld", (long long)a->st_atim.tv_sec,
+		td_differ(td, path, "atime %lld.%09ld != %lld.%09ld", (long long)a->st_atim.tv_sec,
 		       a->st_atim.tv_nsec, (long long)b->st_atim.tv_sec, b->st_atim.tv_nsec);
 	if ((S_ISREG(a->st_mode) || S_ISLNK(a->st_mode)) && a->st_size != b->st_size)
-		differ(td, path, "size %lld != %lld", (long long)a->st_size, (long long)b->st_size);
+		td_differ(td, path, "size %lld != %lld", (long long)a->st_size, (long long)b->st_size);
 	if ((S_ISCHR(a->st_mode) || S_ISBLK(a->st_mode)) && a->st_rdev != b->st_rdev)
-		differ(td, path, "device %u:%u != %u:%u", major(a->st_rdev), minor(a->st_rdev),
+		td_differ(td, path, "device %u:%u != %u:%u", major(a->st_rdev), minor(a->st_rdev),
 		       major(b->st_rdev), minor(b->st_rdev));
 	if (!S_ISDIR(a->st_mode) && a->st_nlink != b->st_nlink)
-		differ(td, path, "links %lu != %lu", (unsigned long)a->st_nlink,
+		td_differ(td, path, "links %lu != %lu", (unsigned long)a->st_nlink,
 		       (unsigned long)b->st_nlink);
 }
 
@@ -572,14 +268,14 @@ static void compare_leaf(struct td *td, const char *path, const int dir[2], cons
 			fd[s] = open_ro(td, dir[s], name, 0);
 			int rc = fd[s] < 0 ? -errno : reopen_check(td, fd[s], &st[s]);
 			if (rc < 0) {
-				trouble(td, s, path, "open", -rc);
+				td_trouble(td, s, path, "open", -rc);
 				goto out;
 			}
 		}
-		compare_xattrs(td, path, fd, false);
-		compare_flags(td, path, fd);
+		td_compare_xattrs(td, path, fd, false);
+		td_compare_flags(td, path, fd);
 		if (!(td->o->flags & TREEDIFF_NO_DATA) && st[0].st_size == st[1].st_size)
-			compare_data(td, path, fd, st[0].st_size);
+			td_compare_data(td, path, fd, st[0].st_size);
 		goto out;
 	}
 	if (type == S_IFLNK) {
@@ -589,7 +285,7 @@ static void compare_leaf(struct td *td, const char *path, const int dir[2], cons
 			t[s] = xmalloc(cap);
 			ssize_t n = readlinkat(dir[s], name, t[s], cap);
 			if (n < 0) {
-				trouble(td, s, path, "read symlink", errno);
+				td_trouble(td, s, path, "read symlink", errno);
 				free(t[0]);
 				free(t[1]);
 				return;
@@ -597,18 +293,18 @@ static void compare_leaf(struct td *td, const char *path, const int dir[2], cons
 			t[s][n < (ssize_t)cap ? n : (ssize_t)cap - 1] = '\0';
 		}
 		if (strcmp(t[0], t[1]) != 0)
-			differ(td, path, "symlink target '%s' != '%s'", t[0], t[1]);
+			td_differ(td, path, "symlink target '%s' != '%s'", t[0], t[1]);
 		free(t[0]);
 		free(t[1]);
 	}
 	for (int s = 0; s < 2; s++) {
 		fd[s] = openat(dir[s], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd[s] < 0) {
-			trouble(td, s, path, "open", errno);
+			td_trouble(td, s, path, "open", errno);
 			goto out;
 		}
 	}
-	compare_xattrs(td, path, fd, true);
+	td_compare_xattrs(td, path, fd, true);
 out:
 	for (int s = 0; s < 2; s++)
 		if (fd[s] >= 0)
@@ -628,18 +324,18 @@ static int enter(struct td *td, struct tframe *f, const int dir[2], const char *
 		f->fd[s] = open_ro(td, dir[s], name, O_DIRECTORY);
 		int rc = f->fd[s] < 0 ? -errno : reopen_check(td, f->fd[s], &st[s]);
 		if (rc < 0) {
-			trouble(td, s, td->path, "open directory", -rc);
+			td_trouble(td, s, td->path, "open directory", -rc);
 			goto fail;
 		}
 		f->dev[s] = st[s].st_dev;
 		f->ino[s] = st[s].st_ino;
 	}
-	compare_xattrs(td, td->path, f->fd, false);
-	compare_flags(td, td->path, f->fd);
+	td_compare_xattrs(td, td->path, f->fd, false);
+	td_compare_flags(td, td->path, f->fd);
 	for (int s = 0; s < 2; s++) {
 		int rc = list_names(td, f->fd[s], &names[s], &n[s]);
 		if (rc < 0) {
-			trouble(td, s, td->path, "read directory", -rc);
+			td_trouble(td, s, td->path, "read directory", -rc);
 			for (int k = 0; k <= s; k++) {
 				for (size_t i = 0; i < n[k]; i++)
 					free(names[k][i]);
@@ -658,9 +354,97 @@ fail:
 	return -1;
 }
 
-int treediff(const struct treediff_opts *o, struct treediff_stats *st)
+/* Leave the top frame of the stack (its entries are all done): open its
+ * parent again through ".." where the window closed it. -1 when that
+ * failed (reported), else 0. */
+static int leave(struct td *td, struct tframe *stack, size_t *n)
 {
-	struct td tdc, *td = &tdc;
+	int rc = 0;
+	struct tframe *f = &stack[*n - 1];
+	if (*n >= 2) {
+		struct tframe *p = &stack[*n - 2];
+		for (int s = 0; s < 2; s++) {
+			if (p->fd[s] >= 0)
+				continue;
+			struct stat want = { .st_dev = p->dev[s], .st_ino = p->ino[s] };
+			p->fd[s] = openat(f->fd[s], "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			int r = p->fd[s] < 0 ? -errno : reopen_check(td, p->fd[s], &want);
+			if (r < 0) {
+				if (p->fd[s] >= 0)
+					close(p->fd[s]);
+				p->fd[s] = -1;
+				path_cut(td, p->pathlen);
+				td_trouble(td, s, td->path, "open directory", -r);
+				rc = -1;
+			}
+		}
+	}
+	frame_free(f);
+	(*n)--;
+	if (*n > 0) {
+		struct tframe *p = &stack[*n - 1];
+		path_cut(td, p->pathlen);
+		if (p->fd[0] < 0 || p->fd[1] < 0) {
+			/* cannot go on in that directory */
+			for (size_t k = p->i; k < p->n; k++)
+				free(p->names[k]);
+			p->n = p->i;
+		}
+	}
+	return rc;
+}
+
+/* Compare the next entry of f (td->path is set to it). true: it is a
+ * directory on both sides, to walk into (s holds both stats). */
+static bool compare_entry(struct td *td, struct tframe *f, const char *name, unsigned where,
+			  struct stat s[2])
+{
+	const char *path = td->path;
+	bool mnt[2] = { false, false };
+	for (int side = 0; side < 2; side++) {
+		if (!(where & (1u << side)))
+			continue;
+		if (fstatat(f->fd[side], name, &s[side], AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT) {
+				where &= ~(1u << side);
+				continue;
+			}
+			td_trouble(td, side, path, "stat", errno);
+			where = 0;
+			break;
+		}
+		mnt[side] = is_mount(td, side, f->fd[side], name, &s[side]);
+	}
+	if (!where)
+		return false;
+	if (td->o->exclude && exclude_match(td->o->exclude, path) && !mnt[0])
+		return false;
+	td->st->entries++;
+	if (where != 3) {
+		td_differ(td, path, "only in %s", td->name[where == 1 ? 0 : 1]);
+		return false;
+	}
+	if ((s[0].st_mode & S_IFMT) != (s[1].st_mode & S_IFMT)) {
+		td_differ(td, path, "type %s != %s", type_name(s[0].st_mode),
+			  type_name(s[1].st_mode));
+		return false;
+	}
+	if (mnt[0] || mnt[1])
+		return false;   /* mount points: the type is all there is to compare */
+	compare_stat(td, path, &s[0], &s[1]);
+	if (!S_ISDIR(s[0].st_mode)) {
+		if (s[0].st_nlink > 1 || s[1].st_nlink > 1) {
+			link_check(td, 0, path, &s[0], &s[1]);
+			link_check(td, 1, path, &s[1], &s[0]);
+		}
+		compare_leaf(td, path, f->fd, name, s);
+		return false;
+	}
+	return true;
+}
+
+static void td_init(struct td *td, const struct treediff_opts *o, struct treediff_stats *st)
+{
 	memset(td, 0, sizeof(*td));
 	td->o = o;
 	td->st = st;
@@ -674,132 +458,72 @@ int treediff(const struct treediff_opts *o, struct treediff_stats *st)
 	td->path[0] = '.';
 	td->path[1] = '\0';
 	td->pathlen = 1;
+}
 
-	/* directories that keep their descriptors: 32, fewer when RLIMIT_NOFILE is low */
-	struct rlimit rl;
-	size_t window = 32;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 32 * 4 + 32)
-		window = rl.rlim_cur > 40 ? (size_t)(rl.rlim_cur - 32) / 4 : 2;
-	size_t n = 0, cap = 64;
-	struct tframe *stack = xmalloc(cap * sizeof(*stack));
-	int top[2] = { -1, -1 };
-	struct stat rst[2];
-	int rc = 0;
-	const char *root[2] = { o->a, o->b };
+static void td_free(struct td *td)
+{
+	links_free(&td->links[0]);
+	links_free(&td->links[1]);
+	free(td->buf[0]);
+	free(td->buf[1]);
+	free(td->path);
+}
+
+/* Open both roots (top) and stat them (rst). 0, or -1 (reported). */
+static int open_roots(struct td *td, int top[2], struct stat rst[2])
+{
+	const char *root[2] = { td->o->a, td->o->b };
 	for (int s = 0; s < 2; s++) {
 		top[s] = open(root[s], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (top[s] < 0 || fstat(top[s], &rst[s]) < 0) {
-			trouble(td, s, ".", "open", errno);
-			rc = -1;
-			goto done;
+			td_trouble(td, s, ".", "open", errno);
+			return -1;
 		}
 		td->rootdev[s] = rst[s].st_dev;
 		td->have_mnt[s] = mount_id(top[s], "", AT_EMPTY_PATH, &td->rootmnt[s]);
 	}
-	if ((rst[0].st_mode & S_IFMT) != (rst[1].st_mode & S_IFMT))
-		goto done;
-	st->entries++;
-	compare_stat(td, ".", &rst[0], &rst[1]);
-	{
-		int dots[2] = { top[0], top[1] };
-		if (enter(td, &stack[0], dots, ".", rst) < 0)
-			goto done;
-		n = 1;
-	}
+	return 0;
+}
 
-	while (n > 0) {
-		struct tframe *f = &stack[n - 1];
+/* Directories that keep their descriptors: 32, fewer when RLIMIT_NOFILE is low. */
+static size_t fd_window(void)
+{
+	struct rlimit rl;
+	size_t window = 32;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 32 * 4 + 32)
+		window = rl.rlim_cur > 40 ? (size_t)(rl.rlim_cur - 32) / 4 : 2;
+	return window;
+}
+
+/* The walk below the roots (stack[0] entered). -1 when a directory could
+ * not be opened or read (reported), else 0. */
+static int walk(struct td *td, struct tframe **stackp, size_t *np, size_t *capp)
+{
+	size_t window = fd_window();
+	int rc = 0;
+	while (*np > 0) {
+		struct tframe *stack = *stackp, *f = &stack[*np - 1];
 		if (f->i == f->n) {
-			/* back to the parent: open it again through ".." if it was closed */
-			if (n >= 2) {
-				struct tframe *p = &stack[n - 2];
-				for (int s = 0; s < 2; s++) {
-					if (p->fd[s] >= 0)
-						continue;
-					struct stat want = { .st_dev = p->dev[s], .st_ino = p->ino[s] };
-					p->fd[s] = openat(f->fd[s], "..",
-							  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-					int r = p->fd[s] < 0 ? -errno : reopen_check(td, p->fd[s], &want);
-					if (r < 0) {
-						if (p->fd[s] >= 0)
-							close(p->fd[s]);
-						p->fd[s] = -1;
-						path_cut(td, p->pathlen);
-						trouble(td, s, td->path, "open directory", -r);
-						rc = -1;
-					}
-				}
-			}
-			frame_free(f);
-			n--;
-			if (n > 0) {
-				path_cut(td, stack[n - 1].pathlen);
-				if (stack[n - 1].fd[0] < 0 || stack[n - 1].fd[1] < 0) {
-					/* cannot go on in that directory */
-					struct tframe *p = &stack[n - 1];
-					for (size_t k = p->i; k < p->n; k++)
-						free(p->names[k]);
-					p->n = p->i;
-				}
-			}
+			if (leave(td, stack, np) < 0)
+				rc = -1;
 			continue;
 		}
 		size_t k = f->i++;
 		const char *name = f->names[k];
-		unsigned where = f->where[k];
 		path_to(td, f->pathlen, name);
-		const char *path = td->path;
 		struct stat s[2];
-		bool mnt[2] = { false, false };
-		for (int side = 0; side < 2; side++) {
-			if (!(where & (1u << side)))
-				continue;
-			if (fstatat(f->fd[side], name, &s[side], AT_SYMLINK_NOFOLLOW) < 0) {
-				if (errno == ENOENT) {
-					where &= ~(1u << side);
-					continue;
-				}
-				trouble(td, side, path, "stat", errno);
-				where = 0;
-				break;
-			}
-			mnt[side] = is_mount(td, side, f->fd[side], name, &s[side]);
-		}
-		if (!where)
+		if (!compare_entry(td, f, name, f->where[k], s))
 			continue;
-		if (o->exclude && exclude_match(o->exclude, path) && !mnt[0])
-			continue;
-		st->entries++;
-		if (where != 3) {
-			differ(td, path, "only in %s", td->name[where == 1 ? 0 : 1]);
-			continue;
-		}
-		if ((s[0].st_mode & S_IFMT) != (s[1].st_mode & S_IFMT)) {
-			differ(td, path, "type %s != %s", type_name(s[0].st_mode),
-			       type_name(s[1].st_mode));
-			continue;
-		}
-		if (mnt[0] || mnt[1])
-			continue;       /* mount points: the type is all there is to compare */
-		compare_stat(td, path, &s[0], &s[1]);
-		if (!S_ISDIR(s[0].st_mode)) {
-			if (s[0].st_nlink > 1 || s[1].st_nlink > 1) {
-				link_check(td, 0, path, &s[0], &s[1]);
-				link_check(td, 1, path, &s[1], &s[0]);
-			}
-			compare_leaf(td, path, f->fd, name, s);
-			continue;
-		}
-		if (n == cap)
-			stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
-		f = &stack[n - 1];
-		if (enter(td, &stack[n], f->fd, name, s) < 0) {
+		if (*np == *capp)
+			*stackp = stack = xrealloc(stack, (*capp *= 2) * sizeof(*stack));
+		f = &stack[*np - 1];
+		if (enter(td, &stack[*np], f->fd, name, s) < 0) {
 			rc = -1;
 			continue;
 		}
-		n++;
-		if (n > window) {
-			struct tframe *old = &stack[n - 1 - window];
+		(*np)++;
+		if (*np > window) {
+			struct tframe *old = &stack[*np - 1 - window];
 			for (int side = 0; side < 2; side++)
 				if (old->fd[side] >= 0) {
 					close(old->fd[side]);
@@ -807,18 +531,34 @@ int treediff(const struct treediff_opts *o, struct treediff_stats *st)
 				}
 		}
 	}
-done:
+	return rc;
+}
+
+int treediff(const struct treediff_opts *o, struct treediff_stats *st)
+{
+	struct td tdc, *td = &tdc;
+	td_init(td, o, st);
+	size_t n = 0, cap = 64;
+	struct tframe *stack = xmalloc(cap * sizeof(*stack));
+	int top[2] = { -1, -1 };
+	struct stat rst[2];
+	int rc = open_roots(td, top, rst);
+	if (rc == 0 && (rst[0].st_mode & S_IFMT) == (rst[1].st_mode & S_IFMT)) {
+		st->entries++;
+		compare_stat(td, ".", &rst[0], &rst[1]);
+		int dots[2] = { top[0], top[1] };
+		if (enter(td, &stack[0], dots, ".", rst) == 0) {
+			n = 1;
+			rc = walk(td, &stack, &n, &cap);
+		}
+	}
 	for (int s = 0; s < 2; s++)
 		if (top[s] >= 0)
 			close(top[s]);
 	while (n > 0)
 		frame_free(&stack[--n]);
 	free(stack);
-	links_free(&td->links[0]);
-	links_free(&td->links[1]);
-	free(td->buf[0]);
-	free(td->buf[1]);
-	free(td->path);
+	td_free(td);
 	if (rc < 0 || st->errors)
 		return -EIO;
 	return st->differences ? 1 : 0;

@@ -105,6 +105,7 @@ struct copier {
 	int err;                        /* first error (negative errno) */
 	uint64_t err_off;
 	int err_dst;
+	int src_direct, dst_direct;     /* src, dst were opened O_DIRECT */
 };
 
 static int pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
@@ -266,30 +267,24 @@ static int dev_size(int fd, const struct stat *st, uint64_t *size)
 	return 0;
 }
 
-int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_copy_opts *o,
-			   struct extfs_copy_stats *st)
+/* What can be refused before anything is opened: src and dst the same,
+ * src mounted read-write, dst not a block device or file, or mounted. 0 or
+ * a negative code (st->err_dst set when dst is at fault). */
+static int check_pair(const char *src, const char *dst, struct stat *ds,
+		      struct extfs_copy_stats *st)
 {
-	static const struct extfs_copy_opts none;
-	struct extfs_copy_stats dummy;
-	if (!o)
-		o = &none;
-	if (!st)
-		st = &dummy;
-	memset(st, 0, sizeof(*st));
-	int direct = (o->flags & EXTFS_COPY_DIRECT) != 0;
-
-	struct stat ss, ds;
+	struct stat ss;
 	if (stat(src, &ss) < 0)
 		return -errno;
-	if (stat(dst, &ds) < 0) {
+	if (stat(dst, ds) < 0) {
 		st->err_dst = 1;
 		return -errno;
 	}
-	if (!S_ISBLK(ds.st_mode) && !S_ISREG(ds.st_mode)) {
+	if (!S_ISBLK(ds->st_mode) && !S_ISREG(ds->st_mode)) {
 		st->err_dst = 1;
 		return -EXTFS_E_NOT_BLOCK_OR_FILE;
 	}
-	if (same_file(&ss, &ds))
+	if (same_file(&ss, ds))
 		return -EXTFS_E_SAME;
 
 	int mflags = 0;
@@ -301,170 +296,225 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 		st->err_dst = 1;
 		return -EBUSY;
 	}
+	return 0;
+}
 
+/* The extents of fs: its geometry, and its block bitmap unless every block
+ * is copied (the journal needs recovery, so the bitmap may be stale). */
+static int extents_init(struct extents *x, ext2_filsys fs, struct extfs_copy_stats *st)
+{
+	x->bs = fs->blocksize;
+	x->first = fs->super->s_first_data_block;
+	x->last = ext2fs_blocks_count(fs->super) - 1;
+	x->fs_bytes = ext2fs_blocks_count(fs->super) * fs->blocksize;
+	x->whole = ext2fs_has_feature_journal_needs_recovery(fs->super);
+	x->align = 1;
+	st->fs_bytes = x->fs_bytes;
+	st->whole = x->whole;
+	if (!x->whole) {
+		errcode_t e = ext2fs_read_block_bitmap(fs);
+		if (e)
+			return extfs_errcode(e);
+		x->bmap = fs->block_map;
+	}
+	return 0;
+}
+
+/* Open src and dst (O_DIRECT when asked and possible, with buffered twins
+ * for unaligned tails). 0 or a negative code; c's descriptors are closed by
+ * close_copier() either way. */
+static int open_copier(struct copier *c, const char *src, const char *dst,
+		       const struct stat *ds, int direct, struct extfs_copy_stats *st)
+{
+	int rc = open_maybe_direct(src, O_RDONLY, direct, &c->src_direct);
+	if (rc < 0)
+		return rc;
+	c->src = c->src_b = rc;
+	/* O_EXCL on a block device: refused while it is mounted or held. */
+	rc = open_maybe_direct(dst, O_WRONLY | (S_ISBLK(ds->st_mode) ? O_EXCL : 0), direct,
+			       &c->dst_direct);
+	if (rc < 0) {
+		st->err_dst = 1;
+		return rc;
+	}
+	c->dst = c->dst_b = rc;
+	if (c->src_direct) {
+		c->src_b = open(src, O_RDONLY | O_CLOEXEC);
+		if (c->src_b < 0)
+			return -errno;
+	}
+	if (c->dst_direct) {
+		c->dst_b = open(dst, O_WRONLY | O_CLOEXEC);
+		if (c->dst_b < 0) {
+			st->err_dst = 1;
+			return -errno;
+		}
+	}
+	if (c->src_direct || c->dst_direct)
+		c->x.align = ALIGN;
+	return 0;
+}
+
+static void close_copier(struct copier *c)
+{
+	if (c->src_b >= 0 && c->src_b != c->src)
+		close(c->src_b);
+	if (c->src >= 0)
+		close(c->src);
+	if (c->dst_b >= 0 && c->dst_b != c->dst)
+		close(c->dst_b);
+	if (c->dst >= 0)
+		close(c->dst);
+}
+
+/* dst must hold the filesystem: a block device big enough, or a file grown
+ * to its size. */
+static int fit_dst(struct copier *c, const struct stat *ds, struct extfs_copy_stats *st)
+{
+	uint64_t dsize;
+	int rc = dev_size(c->dst, ds, &dsize);
+	if (rc == 0 && dsize < c->x.fs_bytes) {
+		if (S_ISBLK(ds->st_mode))
+			rc = -EXTFS_E_TOO_SMALL;
+		else if (ftruncate(c->dst, (off_t)c->x.fs_bytes) < 0)
+			rc = -errno;
+	}
+	if (rc)
+		st->err_dst = 1;
+	return rc;
+}
+
+/* The writing side: write each slot the reader filled, in order, until the
+ * reader is done or either side fails (or the caller cancels). */
+static void write_slots(struct copier *c, const struct extfs_copy_opts *o,
+			struct extfs_copy_stats *st)
+{
+	unsigned head = 0;
+	struct write_behind wb = { .n = 0 };
+	for (;;) {
+		pthread_mutex_lock(&c->mu);
+		while (c->count == 0 && !c->done && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		int have = c->count > 0 && !c->stop;
+		pthread_mutex_unlock(&c->mu);
+		if (!have)
+			break;
+		struct slot *s = &c->slot[head];
+		int fd = aligned(s->off, s->len) ? c->dst : c->dst_b;
+		int wrc = pwrite_full(fd, s->buf, s->len, s->off);
+		if (!wrc && !c->dst_direct)
+			wrc = write_behind(&wb, c->dst_b, s->off, s->len);
+		if (wrc) {
+			fail(c, wrc, s->off, 1);
+			break;
+		}
+		if (!c->src_direct)
+			posix_fadvise(c->src_b, (off_t)s->off, (off_t)s->len, POSIX_FADV_DONTNEED);
+		st->copied += s->len;
+		pthread_mutex_lock(&c->mu);
+		c->count--;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		head = (head + 1) % NBUF;
+		if (o->progress)
+			o->progress(o->arg, st->copied, st->total);
+		if (o->cancel && *o->cancel) {
+			fail(c, -ECANCELED, s->off, 0);
+			break;
+		}
+	}
+}
+
+/* The copy proper: the reader thread and the writing loop, then dst
+ * flushed. 0 or the first error (st->err_offset, st->err_dst say where). */
+static int run_copier(struct copier *c, const struct extfs_copy_opts *o,
+		      struct extfs_copy_stats *st)
+{
+	for (int i = 0; i < NBUF; i++) {
+		void *p;
+		if (posix_memalign(&p, ALIGN, CHUNK) != 0)
+			abort();
+		c->slot[i].buf = p;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	pthread_t th;
+	int rc = -pthread_create(&th, NULL, reader, c);
+	if (rc == 0) {
+		write_slots(c, o, st);
+		pthread_join(th, NULL);
+		rc = c->err;
+		st->err_offset = c->err_off;
+		st->err_dst = c->err_dst;
+		if (!rc && !(o->flags & EXTFS_COPY_NO_SYNC)) {
+			if (fdatasync(c->dst) < 0 || (c->dst_b != c->dst && fdatasync(c->dst_b) < 0)) {
+				rc = -errno;
+				st->err_dst = 1;
+			}
+		}
+	}
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	for (int i = 0; i < NBUF; i++)
+		free(c->slot[i].buf);
+	return rc;
+}
+
+int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_copy_opts *o,
+			   struct extfs_copy_stats *st)
+{
+	static const struct extfs_copy_opts none;
+	struct extfs_copy_stats dummy;
+	if (!o)
+		o = &none;
+	if (!st)
+		st = &dummy;
+	memset(st, 0, sizeof(*st));
+
+	struct stat ds;
+	int rc = check_pair(src, dst, &ds, st);
+	if (rc)
+		return rc;
 	ext2_filsys fs;
-	int rc = extfs_open_ro(src, 0, &fs);
+	rc = extfs_open_ro(src, 0, &fs);
 	if (rc)
 		return rc;
 	struct copier c;
 	memset(&c, 0, sizeof(c));
 	c.src = c.dst = c.src_b = c.dst_b = -1;
-	c.x.bs = fs->blocksize;
-	c.x.first = fs->super->s_first_data_block;
-	c.x.last = ext2fs_blocks_count(fs->super) - 1;
-	c.x.fs_bytes = ext2fs_blocks_count(fs->super) * fs->blocksize;
-	c.x.whole = ext2fs_has_feature_journal_needs_recovery(fs->super);
-	c.x.align = 1;
-	st->fs_bytes = c.x.fs_bytes;
-	st->whole = c.x.whole;
-	if (!c.x.whole) {
-		errcode_t e = ext2fs_read_block_bitmap(fs);
-		if (e) {
-			ext2fs_close_free(&fs);
-			return extfs_errcode(e);
-		}
-		c.x.bmap = fs->block_map;
+	rc = extents_init(&c.x, fs, st);
+	if (rc) {
+		ext2fs_close_free(&fs);
+		return rc;
 	}
 
-	unsigned char sb_before[1024], sb_after[1024];
-	int src_direct = 0, dst_direct = 0;
-	rc = open_maybe_direct(src, O_RDONLY, direct, &src_direct);
-	if (rc < 0)
-		goto out;
-	c.src = c.src_b = rc;
-	/* O_EXCL on a block device: refused while it is mounted or held. */
-	rc = open_maybe_direct(dst, O_WRONLY | (S_ISBLK(ds.st_mode) ? O_EXCL : 0), direct,
-			       &dst_direct);
-	if (rc < 0) {
-		st->err_dst = 1;
-		goto out;
-	}
-	c.dst = c.dst_b = rc;
-	if (src_direct) {
-		c.src_b = open(src, O_RDONLY | O_CLOEXEC);
-		if (c.src_b < 0) {
-			rc = -errno;
-			goto out;
-		}
-	}
-	if (dst_direct) {
-		c.dst_b = open(dst, O_WRONLY | O_CLOEXEC);
-		if (c.dst_b < 0) {
-			rc = -errno;
-			st->err_dst = 1;
-			goto out;
-		}
-	}
-	if (src_direct || dst_direct)
-		c.x.align = ALIGN;
 	/* The superblock as it is now, to see at the end whether it changed. */
-	if ((rc = pread_full(c.src_b, sb_before, sizeof(sb_before), 1024)) != 0)
-		goto out;
-
-	uint64_t dsize;
-	if ((rc = dev_size(c.dst, &ds, &dsize)) != 0) {
-		st->err_dst = 1;
-		goto out;
-	}
-	if (dsize < c.x.fs_bytes) {
-		if (S_ISBLK(ds.st_mode)) {
-			rc = -EXTFS_E_TOO_SMALL;
-			st->err_dst = 1;
-			goto out;
+	unsigned char sb_before[1024], sb_after[1024];
+	rc = open_copier(&c, src, dst, &ds, (o->flags & EXTFS_COPY_DIRECT) != 0, st);
+	if (!rc)
+		rc = pread_full(c.src_b, sb_before, sizeof(sb_before), 1024);
+	if (!rc)
+		rc = fit_dst(&c, &ds, st);
+	if (!rc) {
+		if (!c.src_direct)
+			posix_fadvise(c.src, 0, 0, POSIX_FADV_SEQUENTIAL);
+		/* First pass: how much there is to copy. */
+		uint64_t off, len;
+		c.x.prefix_done = 0;
+		while (next_extent(&c.x, &off, &len)) {
+			st->total += len;
+			st->runs++;
 		}
-		if (ftruncate(c.dst, (off_t)c.x.fs_bytes) < 0) {
-			rc = -errno;
-			st->err_dst = 1;
-			goto out;
-		}
-	}
-	if (!src_direct)
-		posix_fadvise(c.src, 0, 0, POSIX_FADV_SEQUENTIAL);
-
-	/* First pass: how much there is to copy. */
-	uint64_t off, len;
-	c.x.prefix_done = 0;
-	while (next_extent(&c.x, &off, &len)) {
-		st->total += len;
-		st->runs++;
-	}
-
-	for (int i = 0; i < NBUF; i++) {
-		void *p;
-		if (posix_memalign(&p, ALIGN, CHUNK) != 0)
-			abort();
-		c.slot[i].buf = p;
-	}
-	pthread_mutex_init(&c.mu, NULL);
-	pthread_cond_init(&c.cv, NULL);
-	pthread_t th;
-	if ((rc = -pthread_create(&th, NULL, reader, &c)) != 0)
-		goto out_bufs;
-	unsigned head = 0;
-	struct write_behind wb = { .n = 0 };
-	for (;;) {
-		pthread_mutex_lock(&c.mu);
-		while (c.count == 0 && !c.done && !c.stop)
-			pthread_cond_wait(&c.cv, &c.mu);
-		int have = c.count > 0 && !c.stop;
-		pthread_mutex_unlock(&c.mu);
-		if (!have)
-			break;
-		struct slot *s = &c.slot[head];
-		int fd = aligned(s->off, s->len) ? c.dst : c.dst_b;
-		int wrc = pwrite_full(fd, s->buf, s->len, s->off);
-		if (!wrc && !dst_direct)
-			wrc = write_behind(&wb, c.dst_b, s->off, s->len);
-		if (wrc) {
-			fail(&c, wrc, s->off, 1);
-			break;
-		}
-		if (!src_direct)
-			posix_fadvise(c.src_b, (off_t)s->off, (off_t)s->len, POSIX_FADV_DONTNEED);
-		st->copied += s->len;
-		pthread_mutex_lock(&c.mu);
-		c.count--;
-		pthread_cond_broadcast(&c.cv);
-		pthread_mutex_unlock(&c.mu);
-		head = (head + 1) % NBUF;
-		if (o->progress)
-			o->progress(o->arg, st->copied, st->total);
-		if (o->cancel && *o->cancel) {
-			fail(&c, -ECANCELED, s->off, 0);
-			break;
-		}
-	}
-	pthread_join(th, NULL);
-	rc = c.err;
-	st->err_offset = c.err_off;
-	st->err_dst = c.err_dst;
-	if (!rc && !(o->flags & EXTFS_COPY_NO_SYNC)) {
-		if (fdatasync(c.dst) < 0 || (c.dst_b != c.dst && fdatasync(c.dst_b) < 0)) {
-			rc = -errno;
-			st->err_dst = 1;
-		}
+		rc = run_copier(&c, o, st);
 	}
 	if (!rc) {
 		rc = pread_full(c.src_b, sb_after, sizeof(sb_after), 1024);
 		if (!rc && memcmp(sb_before, sb_after, sizeof(sb_before)) != 0)
 			rc = -EXTFS_E_CHANGED;
 	}
-	pthread_mutex_destroy(&c.mu);
-	pthread_cond_destroy(&c.cv);
-out_bufs:
-	for (int i = 0; i < NBUF; i++)
-		free(c.slot[i].buf);
-out:
 	if (rc > 0)
 		rc = 0;
-	if (c.src_b >= 0 && c.src_b != c.src)
-		close(c.src_b);
-	if (c.src >= 0)
-		close(c.src);
-	if (c.dst_b >= 0 && c.dst_b != c.dst)
-		close(c.dst_b);
-	if (c.dst >= 0)
-		close(c.dst);
+	close_copier(&c);
 	ext2fs_close_free(&fs);
 	return rc;
 }

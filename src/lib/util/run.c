@@ -39,6 +39,57 @@ static int open_null(int flags)
 	return open("/dev/null", flags | O_CLOEXEC);
 }
 
+/* In the child: stdin, stdout and stderr as flags and the pipes say, then
+ * exec; when exec fails, its errno goes up execfd. */
+static void __attribute__((noreturn)) child_exec(char *const argv[], int flags, int outfd,
+						 int errfd, int execfd)
+{
+	int fd;
+	if (flags & RUN_NULL_IN) {
+		fd = open_null(O_RDONLY);
+		dup2(fd, 0);
+	}
+	if (outfd >= 0)
+		dup2(outfd, 1);
+	if (errfd >= 0)
+		dup2(errfd, 2);
+	else if (flags & RUN_QUIET_ERR) {
+		fd = open_null(O_WRONLY);
+		dup2(fd, 2);
+	}
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	int e = errno;
+	(void)!write(execfd, &e, sizeof(e));
+	_exit(127);
+}
+
+/* Read both pipes (-1: not captured) until both are closed. */
+static void collect(int ofd, int efd, struct buf *out, struct buf *err)
+{
+	while (ofd >= 0 || efd >= 0) {
+		struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (ofd >= 0 && p[0].revents)
+			buf_read(out, ofd, &ofd);
+		if (efd >= 0 && p[1].revents)
+			buf_read(err, efd, &efd);
+	}
+}
+
+/* What was captured, as a NUL-terminated string ("" when nothing came). */
+static char *captured(struct buf *b, size_t *len)
+{
+	if (b->data)
+		b->data[b->len] = '\0';
+	*len = b->len;
+	return b->data ? b->data : xstrdup("");
+}
+
 int run_argv(char *const argv[], int flags, struct run_result *res)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2];
@@ -58,45 +109,14 @@ int run_argv(char *const argv[], int flags, struct run_result *res)
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
-	if (pid == 0) {
-		int fd;
-		if (flags & RUN_NULL_IN) {
-			fd = open_null(O_RDONLY);
-			dup2(fd, 0);
-		}
-		if (outp[1] >= 0)
-			dup2(outp[1], 1);
-		if (errp[1] >= 0)
-			dup2(errp[1], 2);
-		else if (flags & RUN_QUIET_ERR) {
-			fd = open_null(O_WRONLY);
-			dup2(fd, 2);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		int e = errno;
-		(void)!write(execp[1], &e, sizeof(e));
-		_exit(127);
-	}
+	if (pid == 0)
+		child_exec(argv, flags, outp[1], errp[1], execp[1]);
 	close(execp[1]);
 	if (outp[1] >= 0)
 		close(outp[1]);
 	if (errp[1] >= 0)
 		close(errp[1]);
-
-	int ofd = outp[0], efd = errp[0];
-	while (ofd >= 0 || efd >= 0) {
-		struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (ofd >= 0 && p[0].revents)
-			buf_read(&out, ofd, &ofd);
-		if (efd >= 0 && p[1].revents)
-			buf_read(&err, efd, &efd);
-	}
+	collect(outp[0], errp[0], &out, &err);
 
 	int exec_errno = 0, st;
 	ssize_t n = read(execp[0], &exec_errno, sizeof(exec_errno));
@@ -109,18 +129,10 @@ int run_argv(char *const argv[], int flags, struct run_result *res)
 		return -exec_errno;
 	}
 	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (flags & RUN_CAPTURE_OUT) {
-		res->out = out.data ? out.data : xstrdup("");
-		if (out.data)
-			out.data[out.len] = '\0';
-		res->out_len = out.len;
-	}
-	if (flags & RUN_CAPTURE_ERR) {
-		res->err = err.data ? err.data : xstrdup("");
-		if (err.data)
-			err.data[err.len] = '\0';
-		res->err_len = err.len;
-	}
+	if (flags & RUN_CAPTURE_OUT)
+		res->out = captured(&out, &res->out_len);
+	if (flags & RUN_CAPTURE_ERR)
+		res->err = captured(&err, &res->err_len);
 	return 0;
 }
 
