@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "altinst.h"
+#include "altvg.h"
 #include "altkit.h"
 #include "blockdev.h"
 #include "bootdisk.h"
@@ -55,29 +56,29 @@ static const char usage_text[] =
 	"               phases, boot entries; --json for a machine\n"
 	"  -h, --help\n";
 
-static int lvm_do(const char *what, const char *const args[])
+/* One lvm step; on failure "WHAT: <lvm's last words>". */
+static int lvm_step(const char *what, const char *const args[])
 {
-	int rc = lvm_run(args);
+	struct err e;
+	int rc = lvm_run(args, &e);
 	if (rc < 0)
-		errmsg("%s: %s", what, rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));
+		errmsg("%s: %s", what, e.msg);
 	return rc;
 }
 
-/* Snapshots named altkit_snap_* in any VG: left by an alt_disk_copy that died. */
+static void snapshot_removed(void *arg, const char *name, const struct err *e)
+{
+	(void)arg;
+	if (e)
+		errmsg("removing a stale snapshot: %s", e->msg);
+	else
+		printf("alt_rootvg_op: removed the stale snapshot '%s'\n", name);
+}
+
+/* Snapshots left by an alt_disk_copy that died, in any VG. */
 static void remove_stale_snapshots(void)
 {
-	struct lvm_lv *lvs;
-	size_t n;
-	if (lvm_lvs("lv_name=~^altkit_snap_", &lvs, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		char name[300];
-		snprintf(name, sizeof(name), "%s/%s", lvs[i].vg_name, lvs[i].name);
-		const char *args[] = { "lvremove", "-y", name, NULL };
-		if (lvm_do("removing a stale snapshot", args) == 0)
-			printf("alt_rootvg_op: removed the stale snapshot '%s'\n", name);
-	}
-	free(lvs);
+	altvg_remove_snapshots(NULL, NULL, snapshot_removed, NULL);
 }
 
 /* altinst_rootvg, old_rootvg, old_rootvgN: the names -X may remove */
@@ -93,6 +94,9 @@ static int removable_name(const char *vg)
 	return 1;
 }
 
+static int vg_unused(const char *vg, const char *select);
+static int drop_vg(const char *vg, const char *uuid, const char *select);
+
 static int remove_vg(const char *vg)
 {
 	if (!removable_name(vg)) {
@@ -104,8 +108,9 @@ static int remove_vg(const char *vg)
 	snprintf(select, sizeof(select), "vg_name=%s", vg);
 	struct lvm_vg *vgs;
 	size_t nv;
-	if (lvm_vgs(select, &vgs, &nv) < 0) {
-		errmsg("cannot read the volume groups: %s", lvm_last_error());
+	struct err e;
+	if (lvm_vgs(select, &vgs, &nv, &e) < 0) {
+		errmsg("cannot read the volume groups: %s", e.msg);
 		return EXIT_FAIL;
 	}
 	char uuid[40] = "";
@@ -125,18 +130,26 @@ static int remove_vg(const char *vg)
 		remove_stale_snapshots();
 		return EXIT_FAIL;
 	}
-	/* Nothing of it may be in use: a mounted LV is refused, whatever mounts it. */
+	if (vg_unused(vg, select) < 0)
+		return EXIT_FAIL;
+	return drop_vg(vg, uuid, select);
+}
+
+/* Nothing of it may be in use: a mounted LV is refused, whatever mounts it. */
+static int vg_unused(const char *vg, const char *select)
+{
 	struct lvm_lv *lvs;
 	size_t nl;
 	struct mount_table mt;
-	if (lvm_lvs(select, &lvs, &nl) < 0) {
-		errmsg("cannot read '%s': %s", vg, lvm_last_error());
-		return EXIT_FAIL;
+	struct err e;
+	if (lvm_lvs(select, &lvs, &nl, &e) < 0) {
+		errmsg("cannot read '%s': %s", vg, e.msg);
+		return -1;
 	}
 	if (mounts_read(&mt) < 0) {
 		errmsg("cannot read the mount table");
 		free(lvs);
-		return EXIT_FAIL;
+		return -1;
 	}
 	for (size_t i = 0; i < nl; i++) {
 		struct stat st;
@@ -148,16 +161,22 @@ static int remove_vg(const char *vg)
 			       m ? "mounted on " : "in use", m ? m->target : "");
 			mounts_release(&mt);
 			free(lvs);
-			return EXIT_FAIL;
+			return -1;
 		}
 	}
 	mounts_release(&mt);
 	free(lvs);
+	return 0;
+}
 
+/* Its boot entries, the VG and its PVs. */
+static int drop_vg(const char *vg, const char *uuid, const char *select)
+{
 	struct lvm_pv *pvs;
 	size_t np;
-	if (lvm_pvs(select, &pvs, &np) < 0) {
-		errmsg("cannot list the disks of '%s': %s", vg, lvm_last_error());
+	struct err e;
+	if (lvm_pvs(select, &pvs, &np, &e) < 0) {
+		errmsg("cannot list the disks of '%s': %s", vg, e.msg);
 		return EXIT_FAIL;
 	}
 	/* its boot entries first: an entry for a VG that is gone boots nothing */
@@ -177,14 +196,14 @@ static int remove_vg(const char *vg)
 	}
 	const char *deact[] = { "vgchange", "-an", vg, NULL };
 	const char *rm[] = { "vgremove", "-f", "-y", vg, NULL };
-	if (lvm_do("deactivating", deact) < 0 || lvm_do("removing the volume group", rm) < 0) {
+	if (lvm_step("deactivating", deact) < 0 || lvm_step("removing the volume group", rm) < 0) {
 		free(pvs);
 		return EXIT_FAIL;
 	}
 	int status = EXIT_OK;
 	for (size_t i = 0; i < np; i++) {
 		const char *pvrm[] = { "pvremove", "-ff", "-y", pvs[i].name, NULL };
-		if (lvm_do("freeing a disk", pvrm) < 0)
+		if (lvm_step("freeing a disk", pvrm) < 0)
 			status = EXIT_FAIL;
 		else
 			printf("alt_rootvg_op: '%s' is free\n", pvs[i].name);
@@ -221,8 +240,9 @@ static int vg_of_disk(const char *arg, struct lvm_vg *out)
 	struct lvm_pv *pvs;
 	size_t np;
 	char vg_uuid[40] = "";
-	if (lvm_pvs(NULL, &pvs, &np) < 0) {
-		errmsg("cannot read the physical volumes: %s", lvm_last_error());
+	struct err e;
+	if (lvm_pvs(NULL, &pvs, &np, &e) < 0) {
+		errmsg("cannot read the physical volumes: %s", e.msg);
 		free(list);
 		return -1;
 	}
@@ -242,7 +262,7 @@ static int vg_of_disk(const char *arg, struct lvm_vg *out)
 	struct lvm_vg *vgs;
 	size_t nv;
 	snprintf(select, sizeof(select), "vg_uuid=%s", vg_uuid);
-	if (lvm_vgs(select, &vgs, &nv) < 0 || nv != 1) {
+	if (lvm_vgs(select, &vgs, &nv, NULL) < 0 || nv != 1) {
 		errmsg("-d '%s': cannot read its volume group %s", arg, vg_uuid);
 		return -1;
 	}
@@ -257,7 +277,7 @@ static int vg_exists(const char *name, char *uuid, size_t len)
 	struct lvm_vg *vgs;
 	size_t n;
 	snprintf(select, sizeof(select), "vg_name=%s", name);
-	if (lvm_vgs(select, &vgs, &n) < 0)
+	if (lvm_vgs(select, &vgs, &n, NULL) < 0)
 		return -1;
 	if (n && uuid)
 		snprintf(uuid, len, "%s", vgs[0].uuid);
@@ -273,7 +293,7 @@ static int vg_in_use(const char *uuid, char *lv, size_t len)
 	size_t n;
 	int used = 0;
 	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
-	if (lvm_lvs(select, &lvs, &n) < 0)
+	if (lvm_lvs(select, &lvs, &n, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < n && !used; i++)
 		if (lvs[i].open) {
@@ -287,13 +307,13 @@ static int vg_in_use(const char *uuid, char *lv, size_t len)
 static int rename_vg(const char *uuid, const char *to)
 {
 	const char *args[] = { "vgrename", uuid, to, NULL };
-	return lvm_do("renaming the volume group", args);
+	return lvm_step("renaming the volume group", args);
 }
 
 static int vg_tag(const char *vg, const char *op, const char *tag)
 {
 	const char *args[] = { "vgchange", op, tag, vg, NULL };
-	return lvm_do("tagging the volume group", args);
+	return lvm_step("tagging the volume group", args);
 }
 
 /* ---- -W, -S, -C ---------------------------------------------------------- */
@@ -301,7 +321,7 @@ static int vg_tag(const char *vg, const char *op, const char *tag)
 static int wake(const char *disk)
 {
 	struct lvm_vg vg;
-	char lv[128], why[512] = "", tag[200];
+	char lv[128], tag[200];
 	if (vg_of_disk(disk, &vg) < 0)
 		return EXIT_FAIL;
 	if (strcmp(vg.name, ROOTVG) == 0) {
@@ -328,13 +348,14 @@ static int wake(const char *disk)
 		return EXIT_FAIL;
 	const char *act[] = { "vgchange", "-ay", ALTINST_VG, NULL };
 	struct altinst_state st;
-	altinst_read(ALTINST_VG, &st);
-	if (lvm_do("activating", act) < 0 ||
-	    vgtree_mount(ALTINST_VG, st.root_lv[0] ? st.root_lv : NULL, ALTINST_MNT, 0, why, sizeof(why)) < 0) {
-		if (why[0])     /* lvm_do said what failed otherwise */
-			errmsg("-W -d '%s': %s", disk, why);
+	struct err e = { 0, "" };
+	altinst_read(ALTINST_VG, &st, NULL);
+	if (lvm_step("activating", act) < 0 ||
+	    vgtree_mount(ALTINST_VG, st.root_lv[0] ? st.root_lv : NULL, ALTINST_MNT, 0, &e) < 0) {
+		if (e.msg[0])     /* lvm_step said what failed otherwise */
+			errmsg("-W -d '%s': %s", disk, e.msg);
 		const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
-		lvm_run(deact);
+		lvm_run(deact, NULL);
 		if (renamed && rename_vg(vg.uuid, vg.name) == 0)
 			vg_tag(vg.name, "--deltag", tag);
 		return EXIT_FAIL;
@@ -345,20 +366,18 @@ static int wake(const char *disk)
 
 static int sleep_vg(void)
 {
-	char uuid[40], why[512];
+	char uuid[40];
+	struct err e;
 	if (vg_exists(ALTINST_VG, uuid, sizeof(uuid)) <= 0) {
 		errmsg("-S: there is no altinst_rootvg to put to sleep");
 		return EXIT_FAIL;
 	}
-	if (vgtree_unmount(ALTINST_MNT, why, sizeof(why)) < 0) {
-		errmsg("-S: %s", why);
+	if (altvg_sleep(&e) < 0) {
+		errmsg("-S: %s", e.msg);
 		return EXIT_FAIL;
 	}
-	const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
-	if (lvm_do("-S: deactivating altinst_rootvg", deact) < 0)
-		return EXIT_FAIL;
 	struct altinst_state st;
-	altinst_read(ALTINST_VG, &st);
+	altinst_read(ALTINST_VG, &st, NULL);
 	const char *name = ALTINST_VG;
 	if (st.woke_from[0]) {
 		char tag[200];
@@ -387,14 +406,12 @@ static int customize(const char *script, const char *resolv)
 		return EXIT_FAIL;
 	}
 	int rc;
-	if (resolv && (rc = intree_copy_in(ALTINST_MNT, resolv, "etc/resolv.conf", 0644)) < 0) {
+	if (resolv && (rc = altvg_install_resolv(resolv)) < 0) {
 		errmsg_errno(rc, "-R '%s': cannot install it as %s/etc/resolv.conf", resolv, ALTINST_MNT);
 		return EXIT_FAIL;
 	}
 	if (script) {
-		setenv("ALT_INST", ALTINST_MNT, 1);
-		char *argv[] = { (char *)script, NULL };
-		int st = run_status(argv, 0);
+		int st = altvg_run_script(script);
 		if (st != 0) {
 			errmsg("-s '%s': the script %s (status %d)", script, st < 0 ? "could not run" : "failed", st);
 			return EXIT_FAIL;
@@ -544,8 +561,9 @@ static int list_vgs(int json)
 	struct lvm_vg *vgs;
 	struct lvm_pv *pvs;
 	size_t nv, np;
-	if (lvm_vgs(NULL, &vgs, &nv) < 0 || lvm_pvs(NULL, &pvs, &np) < 0) {
-		errmsg("cannot read the volume groups: %s", lvm_last_error());
+	struct err le;
+	if (lvm_vgs(NULL, &vgs, &nv, &le) < 0 || lvm_pvs(NULL, &pvs, &np, &le) < 0) {
+		errmsg("cannot read the volume groups: %s", le.msg);
 		return EXIT_FAIL;
 	}
 	qsort(pvs, np, sizeof(*pvs), by_pv_name);

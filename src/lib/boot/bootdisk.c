@@ -36,7 +36,7 @@ struct scan {
 static void scan_open(struct scan *s)
 {
 	blockdev_list(&s->list, &s->n, 1);
-	if (lvm_pvs(NULL, &s->pvs, &s->npv) < 0) {
+	if (lvm_pvs(NULL, &s->pvs, &s->npv, NULL) < 0) {
 		s->pvs = NULL;
 		s->npv = 0;
 	}

@@ -456,7 +456,7 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 		snprintf(l->description, sizeof(l->description), "%s", e.description ? e.description : "");
 		if (!looked_up) {
 			blockdev_list(&disks, &ndisks, 1);
-			if (lvm_vgs(NULL, &vgs, &nvgs) < 0)
+			if (lvm_vgs(NULL, &vgs, &nvgs, NULL) < 0)
 				nvgs = 0;
 			looked_up = 1;
 		}

@@ -36,14 +36,14 @@ void altinst_parse_tags(const char *tags, struct altinst_state *st)
 	}
 }
 
-int altinst_read(const char *vgname, struct altinst_state *st)
+int altinst_read(const char *vgname, struct altinst_state *st, struct err *e)
 {
 	char select[192];
 	struct lvm_vg *vgs;
 	size_t n;
 	memset(st, 0, sizeof(*st));
 	snprintf(select, sizeof(select), "vg_name=%s", vgname);
-	int rc = lvm_vgs(select, &vgs, &n);
+	int rc = lvm_vgs(select, &vgs, &n, e);
 	if (rc < 0)
 		return rc;
 	if (n > 0) {
