@@ -6,20 +6,16 @@
  * options, what they exclude, and the messages.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "altkit.h"
 #include "clone.h"
+#include "clone_cli.h"
 #include "exclude.h"
-#include "layout.h"
 #include "opt.h"
-#include "run.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -79,95 +75,6 @@ struct cli {
 	const char *phases, *exclude_file;
 	int dump_layout, debug;
 };
-
-/* ---- what the engine says ------------------------------------------------ */
-
-static void say(void *arg, const char *msg)
-{
-	(void)arg;
-	fprintf(stderr, "alt_disk_copy: %s\n", msg);
-}
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	say(NULL, msg);
-}
-
-static void copied(void *arg, const char *path)
-{
-	(void)arg;
-	printf("%s\n", path);
-}
-
-static void copy_error(void *arg, const char *msg)
-{
-	(void)arg;
-	errmsg("%s", msg);
-}
-
-/* A progress line, redrawn on a terminal while a filesystem is copied. */
-struct progress {
-	struct copytree_stats *stats;
-	const char *name;
-	uint64_t total;
-	volatile int done, shown;
-	pthread_t th;
-};
-
-static void *progress_thread(void *arg)
-{
-	struct progress *p = arg;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!p->done) {
-		usleep(250000);
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		double secs = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
-		uint64_t bytes = atomic_load(&p->stats->bytes);
-		double rate = secs > 0 ? (double)bytes / secs : 0;
-		double eta = rate > 0 && p->total > bytes ? (double)(p->total - bytes) / rate : 0;
-		fprintf(stderr, "\r%s: %llu files, %llu MiB of %llu MiB, %.1f MiB/s, ETA %.0f s   ",
-			p->name, (unsigned long long)atomic_load(&p->stats->files),
-			(unsigned long long)(bytes >> 20), (unsigned long long)(p->total >> 20),
-			rate / 1048576.0, eta);
-	}
-	fputc('\n', stderr);
-	return NULL;
-}
-
-static struct progress progress;
-static int show_progress;
-
-static void copy_start(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total)
-{
-	(void)arg;
-	progress = (struct progress){ .stats = stats, .name = mountpoint, .total = total };
-	progress.shown = show_progress && pthread_create(&progress.th, NULL, progress_thread, &progress) == 0;
-}
-
-static void copy_end(void *arg)
-{
-	(void)arg;
-	if (progress.shown) {
-		progress.done = 1;
-		pthread_join(progress.th, NULL);
-	}
-}
-
-static void trace(char *const argv[])
-{
-	fputs("+", stderr);
-	for (int i = 0; argv[i]; i++)
-		fprintf(stderr, " %s", argv[i]);
-	fputc('\n', stderr);
-}
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -316,29 +223,9 @@ static int dump_layout(struct clone *c)
 	if (clone_find_source(c, &e) < 0 || clone_open_source(c, &e) < 0)
 		return fail(&e);
 	clone_plan_sort(&c->src);
-	printf("# altkit layout of %s (%s): name size fstype mountpoint\n"
-	       "# size: SIZE, used+N%% (used data plus N percent) or same\n", src->vg, src->uuid);
-	for (size_t i = 0; i < src->nfs; i++) {
-		const struct clone_fs *f = &src->fs[i];
-		layout_write_entry(stdout, f->lv, f->size, f->fstype, f->mountpoint);
-	}
+	clone_cli_dump_layout(src);
 	clone_close_source(c);
 	return close_stdout();
-}
-
-/* -r: the system's own reboot, so that its shutdown runs (busybox init,
- * systemd, sysvinit all take this argv). */
-static int reboot_now(void)
-{
-	say(NULL, "rebooting");
-	sync();
-	char *argv[] = { "reboot", NULL };
-	int rc = run_status(argv, RUN_NULL_IN);
-	if (rc != 0) {
-		errmsg("'reboot' failed (status %d); reboot by hand to start the clone", rc);
-		return -1;
-	}
-	return 0;
 }
 
 /* What is left to say after the phases ran. */
@@ -346,13 +233,13 @@ static int finish(struct clone *c)
 {
 	const struct clone_opts *o = &c->o;
 	if (o->want[3]) {
-		if (o->reboot && c->boot_listed && reboot_now() < 0)
+		if (o->reboot && c->boot_listed && clone_cli_reboot() < 0)
 			return EXIT_FAIL;
 		if (o->reboot && !c->boot_listed)
-			say(NULL, "not rebooting: the boot list was not changed");
-		note("done: %s (%s) is ready; boot it with altkit.vg=%s", ALTINST_VG, c->st.uuid, c->st.uuid);
+			clone_cli_say("not rebooting: the boot list was not changed");
+		clone_cli_say("done: %s (%s) is ready; boot it with altkit.vg=%s", ALTINST_VG, c->st.uuid, c->st.uuid);
 	} else if (o->want[1] || o->want[2]) {
-		note("the clone stays mounted on %s for phase %s", ALTINST_MNT, o->want[2] ? "3" : "2 or 3");
+		clone_cli_say("the clone stays mounted on %s for phase %s", ALTINST_MNT, o->want[2] ? "3" : "2 or 3");
 	}
 	fflush(stdout);
 	return close_stdout();
@@ -360,11 +247,10 @@ static int finish(struct clone *c)
 
 static int run(struct cli *cl)
 {
-	static const struct clone_report report = { say, copied, copy_error, copy_start, copy_end, NULL };
 	struct clone *c = &cl->c;
 	struct err e;
 	int rc;
-	c->rep = &report;
+	c->rep = &clone_cli_report;
 	if (cl->dump_layout)
 		return dump_layout(c);
 	if ((rc = altinst_read(ALTINST_VG, &c->st, &e)) < 0) {
@@ -399,9 +285,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 	int rc = parse(&cl, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (cl.debug)
-		run_trace = trace;
-	show_progress = isatty(1) && isatty(2) && !cl.c.o.verbose;
+	clone_cli_setup(cl.debug, isatty(1) && isatty(2) && !cl.c.o.verbose);
 	if (check_files(&cl, &ex) < 0) {
 		exclude_free(ex);
 		return EXIT_USAGE;
