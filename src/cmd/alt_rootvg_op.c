@@ -7,7 +7,6 @@
  * the root-capable VGs with their roles and boot entries.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,35 +25,52 @@
 #include "json.h"
 #include "lvm.h"
 #include "mounts.h"
+#include "opt.h"
 #include "run.h"
 #include "vgroles.h"
 #include "vgtree.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: alt_rootvg_op -X [altinst_rootvg|old_rootvg]\n"
-	"       alt_rootvg_op -W -d DISK\n"
-	"       alt_rootvg_op -S\n"
-	"       alt_rootvg_op -C [-s SCRIPT] [-R RESOLV_CONF]\n"
-	"       alt_rootvg_op -q -d DISK\n"
-	"       alt_rootvg_op -v NEWNAME -d DISK\n"
-	"       alt_rootvg_op -l [--json]\n"
-	"Manage alternate and old root volume groups.\n"
-	"\n"
-	"  -X [VG]      remove the definition of VG (default altinst_rootvg), free its\n"
-	"               disks for reuse and drop its boot entries; refuses rootvg and\n"
-	"               anything mounted. Removes snapshots a dead alt_disk_copy left.\n"
-	"  -W -d DISK   wake the VG on DISK: named altinst_rootvg, active, its system\n"
-	"               mounted on /alt_inst the way its own fstab says\n"
-	"  -S           sleep: unmount /alt_inst, deactivate, give back its name\n"
-	"  -C           customize the woken VG: -s SCRIPT runs with ALT_INST=/alt_inst,\n"
-	"               -R FILE becomes its /etc/resolv.conf\n"
-	"  -q -d DISK   the disk of DISK's VG that holds its EFI system partition\n"
-	"  -v NAME -d DISK\n"
-	"               rename the VG on DISK (not rootvg, not while in use)\n"
-	"  -l           list root-capable VGs: role, disks, size, clone time, source,\n"
-	"               phases, boot entries; --json for a machine\n"
-	"  -h, --help\n";
+enum { OPT_JSON = OPT_LONG };
+
+static const struct opt options[] = {
+	{ 'X', "remove", NULL, "[VG]: remove the definition of VG (default\n"
+			       "altinst_rootvg), free its disks for reuse and drop its\n"
+			       "boot entries; refuses rootvg and anything mounted.\n"
+			       "Removes snapshots a dead alt_disk_copy left." },
+	{ 'W', "wake", NULL, "-d DISK: wake the VG on DISK: named altinst_rootvg,\n"
+			     "active, its system mounted on /alt_inst the way its\n"
+			     "own fstab says" },
+	{ 'S', "sleep", NULL, "unmount /alt_inst, deactivate, give back its name" },
+	{ 'C', "customize", NULL, "customize the woken VG: -s SCRIPT runs with\n"
+				  "ALT_INST=/alt_inst, -R FILE becomes its\n"
+				  "/etc/resolv.conf" },
+	{ 'q', "query", NULL, "-d DISK: the disk of DISK's VG that holds its EFI\n"
+			      "system partition" },
+	{ 'v', "rename", "NAME", "-d DISK: rename the VG on DISK (not rootvg, not\n"
+				 "while in use)" },
+	{ 'l', "list", NULL, "list root-capable VGs: role, disks, size, clone\n"
+			     "time, source, phases, boot entries; --json for a\n"
+			     "machine" },
+	{ 'd', "disk", "DISK", "the disk of -W, -q, -v" },
+	{ 's', "script", "SCRIPT", "-C: the customization script" },
+	{ 'R', "resolv-conf", "FILE", "-C: the VG's /etc/resolv.conf" },
+	{ OPT_JSON, "json", NULL, "-l: JSON for a machine" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "alt_rootvg_op -X [altinst_rootvg|old_rootvg]\n"
+		    "alt_rootvg_op -W -d DISK\n"
+		    "alt_rootvg_op -S\n"
+		    "alt_rootvg_op -C [-s SCRIPT] [-R RESOLV_CONF]\n"
+		    "alt_rootvg_op -q -d DISK\n"
+		    "alt_rootvg_op -v NEWNAME -d DISK\n"
+		    "alt_rootvg_op -l [--json]",
+	.about = "Manage alternate and old root volume groups.",
+	.options = options,
+};
 
 /* One lvm step; on failure "WHAT: <lvm's last words>". */
 static int lvm_step(const char *what, const char *const args[])
@@ -649,88 +665,88 @@ static int list_vgs(int json)
 	return EXIT_OK;
 }
 
-int cmd_alt_rootvg_op(int argc, char **argv)
+struct args {
+	int op, json;
+	const char *disk, *newname, *script, *resolv;
+};
+
+/* Which options go with the operation; 0 or EXIT_USAGE after the message. */
+static int check_args(const struct args *a, int argc, char **argv, int ind)
 {
-	static const struct option longopts[] = {
-		{ "remove", no_argument, NULL, 'X' },
-		{ "wake", no_argument, NULL, 'W' },
-		{ "sleep", no_argument, NULL, 'S' },
-		{ "customize", no_argument, NULL, 'C' },
-		{ "query", no_argument, NULL, 'q' },
-		{ "rename", required_argument, NULL, 'v' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "disk", required_argument, NULL, 'd' },
-		{ "script", required_argument, NULL, 's' },
-		{ "resolv-conf", required_argument, NULL, 'R' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, op = 0, json = 0;
-	const char *disk = NULL, *newname = NULL, *script = NULL, *resolv = NULL;
-	while ((c = getopt_long(argc, argv, "XWSCqv:ld:s:R:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'X': case 'W': case 'S': case 'C': case 'q': case 'l': case 'v':
-			if (op && op != c) {
-				errmsg("-%c and -%c: one operation at a time", op, c);
-				return EXIT_USAGE;
-			}
-			op = c;
-			if (c == 'v')
-				newname = optarg;
-			break;
-		case 'd': disk = optarg; break;
-		case 's': script = optarg; break;
-		case 'R': resolv = optarg; break;
-		case 'j': json = 1; break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
-		}
-	}
-	if (!op) {
-		print_usage(stderr, usage_text);
+	int want_disk = a->op == 'W' || a->op == 'q' || a->op == 'v';
+	if (want_disk && !a->disk) {
+		errmsg("-%c needs -d DISK", a->op);
 		return EXIT_USAGE;
 	}
-	int want_disk = op == 'W' || op == 'q' || op == 'v';
-	if (want_disk && !disk) {
-		errmsg("-%c needs -d DISK", op);
+	if (!want_disk && a->disk) {
+		errmsg("-d: -%c takes no disk", a->op);
 		return EXIT_USAGE;
 	}
-	if (!want_disk && disk) {
-		errmsg("-d: -%c takes no disk", op);
-		return EXIT_USAGE;
-	}
-	if ((script || resolv) && op != 'C') {
+	if ((a->script || a->resolv) && a->op != 'C') {
 		errmsg("-s and -R go with -C");
 		return EXIT_USAGE;
 	}
-	if (json && op != 'l') {
+	if (a->json && a->op != 'l') {
 		errmsg("--json goes with -l");
 		return EXIT_USAGE;
 	}
-	if (optind < argc && op != 'X') {
-		errmsg("'%s': unexpected argument", argv[optind]);
+	if (ind < argc && a->op != 'X') {
+		errmsg("'%s': unexpected argument", argv[ind]);
 		return EXIT_USAGE;
 	}
-	int rc;
-	switch (op) {
-	case 'X':
-		if (argc - optind > 1) {
-			errmsg("-X takes one volume group");
-			return EXIT_USAGE;
+	if (argc - ind > 1) {
+		errmsg("-X takes one volume group");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The options into *a; 0, or what the command returns. */
+static int parse(struct args *a, int argc, char **argv, int *ind)
+{
+	struct optparser p;
+	int c;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
+		switch (c) {
+		case 'd': a->disk = p.arg; break;
+		case 's': a->script = p.arg; break;
+		case 'R': a->resolv = p.arg; break;
+		case OPT_JSON: a->json = 1; break;
+		default:        /* the operations */
+			if (a->op && a->op != c) {
+				errmsg("-%c and -%c: one operation at a time", a->op, c);
+				return EXIT_USAGE;
+			}
+			a->op = c;
+			if (c == 'v')
+				a->newname = p.arg;
 		}
-		rc = remove_vg(optind < argc ? argv[optind] : ALTINST_VG);
-		break;
-	case 'W': rc = wake(disk); break;
+	}
+	if (c == OPT_EXIT)
+		return p.rc ? p.rc : -1;
+	if (!a->op) {
+		opt_usage(&spec, stderr);
+		return EXIT_USAGE;
+	}
+	*ind = p.ind;
+	return check_args(a, argc, argv, p.ind);
+}
+
+int cmd_alt_rootvg_op(int argc, char **argv)
+{
+	struct args a = { 0 };
+	int ind, rc = parse(&a, argc, argv, &ind);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	switch (a.op) {
+	case 'X': rc = remove_vg(ind < argc ? argv[ind] : ALTINST_VG); break;
+	case 'W': rc = wake(a.disk); break;
 	case 'S': rc = sleep_vg(); break;
-	case 'C': rc = customize(script, resolv); break;
-	case 'q': rc = query_boot_disk(disk); break;
-	case 'v': rc = rename_on_disk(newname, disk); break;
-	default: rc = list_vgs(json); break;
+	case 'C': rc = customize(a.script, a.resolv); break;
+	case 'q': rc = query_boot_disk(a.disk); break;
+	case 'v': rc = rename_on_disk(a.newname, a.disk); break;
+	default: rc = list_vgs(a.json); break;
 	}
 	return rc == EXIT_OK ? close_stdout() : rc;
 }
