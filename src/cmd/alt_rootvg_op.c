@@ -572,6 +572,85 @@ static int by_pv_name(const void *a, const void *b)
 	return strverscmp(((const struct lvm_pv *)a)->name, ((const struct lvm_pv *)b)->name);
 }
 
+/* The row of VG i, or 0 when it is not root-capable. */
+static int describe_vg(struct listed *e, const struct lvm_vg *vgs, size_t nv, size_t i, const struct lvm_pv *pvs,
+		       size_t np, const struct bootdisk *esps, size_t nesps, const struct boot_vars *boot)
+{
+	memset(e, 0, sizeof(*e));
+	e->vg = vgs[i];
+	altinst_parse_tags(vgs[i].tags, &e->st);
+	int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0];
+	for (size_t j = 0; j < nesps && !capable; j++)
+		capable = strcmp(esps[j].vg_uuid, vgs[i].uuid) == 0;
+	if (!capable)
+		return 0;
+	snprintf(e->role, sizeof(e->role), "%s", vgroles_role(vgs[i].name));
+	size_t dl = 0;
+	for (size_t p = 0; p < np; p++)
+		if (strcmp(pvs[p].vg_uuid, vgs[i].uuid) == 0)
+			dl += (size_t)snprintf(e->disks + dl, dl < sizeof(e->disks) ? sizeof(e->disks) - dl : 0,
+					       "%s%s", dl ? "," : "", pvs[p].name + (strncmp(pvs[p].name, "/dev/", 5) ? 0 : 5));
+	snprintf(e->source, sizeof(e->source), "%s", e->st.source_uuid[0] ? e->st.source_uuid : "-");
+	for (size_t j = 0; j < nv; j++)
+		if (e->st.source_uuid[0] && strcmp(vgs[j].uuid, e->st.source_uuid) == 0)
+			snprintf(e->source, sizeof(e->source), "%s", vgs[j].name);
+	size_t pl = 0;
+	for (int ph = 1; ph <= ALTINST_PHASES; ph++)
+		if (e->st.done[ph])
+			pl += (size_t)snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d", pl ? "," : "", ph);
+	if (e->st.running)
+		snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
+	if (!e->phases[0])
+		snprintf(e->phases, sizeof(e->phases), "-");
+	boot_entries(boot, vgs[i].uuid, e->boot, sizeof(e->boot));
+	return 1;
+}
+
+static void print_json(const struct listed *e, int first)
+{
+	printf("%s\n {\"name\": ", first ? "" : ",");
+	json_write_str(stdout, e->vg.name);
+	printf(", \"uuid\": ");
+	json_write_str(stdout, e->vg.uuid);
+	printf(", \"role\": ");
+	json_write_str(stdout, e->role);
+	printf(", \"disks\": ");
+	json_write_str(stdout, e->disks);
+	printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
+	json_write_str(stdout, e->st.time);
+	printf(", \"source_uuid\": ");
+	json_write_str(stdout, e->st.source_uuid);
+	printf(", \"source\": ");
+	json_write_str(stdout, strcmp(e->source, "-") ? e->source : "");
+	printf(", \"phases\": ");
+	json_write_str(stdout, strcmp(e->phases, "-") ? e->phases : "");
+	printf(", \"boot\": ");
+	json_write_str(stdout, strcmp(e->boot, "-") ? e->boot : "");
+	putchar('}');
+}
+
+static void print_list(const struct listed *l, size_t k, int json)
+{
+	if (json)
+		putchar('[');
+	else
+		printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", "VG", "ROLE", "DISKS", "SIZE", "CLONED",
+		       "SOURCE", "PHASES", "BOOT");
+	for (size_t i = 0; i < k; i++) {
+		const struct listed *e = &l[i];
+		char size[32], when[32];
+		format_size(e->vg.size, size, sizeof(size));
+		format_time(e->st.time, when, sizeof(when));
+		if (json)
+			print_json(e, i == 0);
+		else
+			printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", e->vg.name, e->role, e->disks, size, when,
+			       e->source, e->phases, e->boot);
+	}
+	if (json)
+		printf("%s]\n", k ? "\n" : "");
+}
+
 static int list_vgs(int json)
 {
 	struct lvm_vg *vgs;
@@ -589,74 +668,9 @@ static int list_vgs(int json)
 	boot_vars_read(&boot);
 	struct listed *l = xcalloc(nv + 1, sizeof(*l));
 	size_t k = 0;
-	for (size_t i = 0; i < nv; i++) {
-		struct listed *e = &l[k];
-		memset(e, 0, sizeof(*e));
-		e->vg = vgs[i];
-		altinst_parse_tags(vgs[i].tags, &e->st);
-		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0];
-		for (size_t j = 0; j < nesps && !capable; j++)
-			capable = strcmp(esps[j].vg_uuid, vgs[i].uuid) == 0;
-		if (!capable)
-			continue;
-		k++;
-		snprintf(e->role, sizeof(e->role), "%s", vgroles_role(vgs[i].name));
-		size_t dl = 0;
-		for (size_t p = 0; p < np; p++)
-			if (strcmp(pvs[p].vg_uuid, vgs[i].uuid) == 0)
-				dl += (size_t)snprintf(e->disks + dl, dl < sizeof(e->disks) ? sizeof(e->disks) - dl : 0,
-						       "%s%s", dl ? "," : "", pvs[p].name + (strncmp(pvs[p].name, "/dev/", 5) ? 0 : 5));
-		snprintf(e->source, sizeof(e->source), "%s", e->st.source_uuid[0] ? e->st.source_uuid : "-");
-		for (size_t j = 0; j < nv; j++)
-			if (e->st.source_uuid[0] && strcmp(vgs[j].uuid, e->st.source_uuid) == 0)
-				snprintf(e->source, sizeof(e->source), "%s", vgs[j].name);
-		size_t pl = 0;
-		for (int ph = 1; ph <= ALTINST_PHASES; ph++)
-			if (e->st.done[ph])
-				pl += (size_t)snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d", pl ? "," : "", ph);
-		if (e->st.running)
-			snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
-		if (!e->phases[0])
-			snprintf(e->phases, sizeof(e->phases), "-");
-		boot_entries(&boot, vgs[i].uuid, e->boot, sizeof(e->boot));
-	}
-	if (json)
-		putchar('[');
-	else
-		printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", "VG", "ROLE", "DISKS", "SIZE", "CLONED",
-		       "SOURCE", "PHASES", "BOOT");
-	for (size_t i = 0; i < k; i++) {
-		struct listed *e = &l[i];
-		char size[32], when[32];
-		format_size(e->vg.size, size, sizeof(size));
-		format_time(e->st.time, when, sizeof(when));
-		if (!json) {
-			printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", e->vg.name, e->role, e->disks, size, when,
-			       e->source, e->phases, e->boot);
-			continue;
-		}
-		printf("%s\n {\"name\": ", i ? "," : "");
-		json_write_str(stdout, e->vg.name);
-		printf(", \"uuid\": ");
-		json_write_str(stdout, e->vg.uuid);
-		printf(", \"role\": ");
-		json_write_str(stdout, e->role);
-		printf(", \"disks\": ");
-		json_write_str(stdout, e->disks);
-		printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
-		json_write_str(stdout, e->st.time);
-		printf(", \"source_uuid\": ");
-		json_write_str(stdout, e->st.source_uuid);
-		printf(", \"source\": ");
-		json_write_str(stdout, strcmp(e->source, "-") ? e->source : "");
-		printf(", \"phases\": ");
-		json_write_str(stdout, strcmp(e->phases, "-") ? e->phases : "");
-		printf(", \"boot\": ");
-		json_write_str(stdout, strcmp(e->boot, "-") ? e->boot : "");
-		putchar('}');
-	}
-	if (json)
-		printf("%s]\n", k ? "\n" : "");
+	for (size_t i = 0; i < nv; i++)
+		k += (size_t)describe_vg(&l[k], vgs, nv, i, pvs, np, esps, nesps, &boot);
+	print_list(l, k, json);
 	free(l);
 	free(vgs);
 	free(pvs);
