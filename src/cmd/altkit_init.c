@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,27 +29,36 @@
 #include "intree.h"
 #include "altvg.h"
 #include "lvm.h"
+#include "opt.h"
 #include "run.h"
 #include "vgroles.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: altkit-init            (as PID 1, from the initramfs)\n"
-	"       altkit-init --banner   print the recovery banner and exit\n"
-	"       altkit-init --run-payload\n"
-	"                              run the payload drive's script, if one is present,\n"
-	"                              and power off (from a booted system's startup)\n"
-	"\n"
-	"Kernel command line:\n"
-	"  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
-	"                           (root=, rootfstype=, rootflags=, rw), switch_root\n"
-	"                           to init= (default /sbin/init)\n"
-	"  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
-	"  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
-	"                           its payload.sh, then power off (tests)\n"
-	"  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
-	"  altkit.firstboot_timeout=SECONDS\n"
-	"                           longest run of a pending first-boot script (default 600)\n";
+enum { OPT_RUN_PAYLOAD = OPT_LONG };
+
+static const struct opt options[] = {
+	{ 'b', "banner", NULL, "print the recovery banner and exit" },
+	{ OPT_RUN_PAYLOAD, "run-payload", NULL, "run the payload drive's script, if one is present,\n"
+						"and power off (from a booted system's startup)" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "altkit-init [--banner | --run-payload]",
+	.about = "The initramfs init, as PID 1: the recovery shell, or the system of altkit.vg=.",
+	.options = options,
+	.footer = "Kernel command line:\n"
+		  "  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
+		  "                           (root=, rootfstype=, rootflags=, rw), switch_root\n"
+		  "                           to init= (default /sbin/init)\n"
+		  "  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
+		  "  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
+		  "                           its payload.sh, then power off (tests)\n"
+		  "  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
+		  "  altkit.firstboot_timeout=SECONDS\n"
+		  "                           longest run of a pending first-boot script (default 600)\n",
+};
 
 #define PAYLOAD_LABEL "altkit-payload"
 #define PAYLOAD_DIR "/payload"
@@ -569,29 +577,17 @@ static _Noreturn void recovery(const struct cmdline *cl)
 
 int cmd_altkit_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "banner", no_argument, NULL, 'b' },
-		{ "run-payload", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct optparser p;
 	int c, banner = 0, payload_only = 0;
-	while ((c = getopt_long(argc, argv, "bh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
+		if (c == 'b')
 			banner = 1;
-			break;
-		case 'p':
+		else if (c == OPT_RUN_PAYLOAD)
 			payload_only = 1;
-			break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
-		}
 	}
+	if (c == OPT_EXIT)
+		return p.rc;
 	if (banner) {
 		print_banner(stdout);
 		return close_stdout();
