@@ -196,12 +196,11 @@ static int drop_vg(const char *vg, const char *uuid, const char *select)
 		return EXIT_FAIL;
 	}
 	/* its boot entries first: an entry for a VG that is gone boots nothing */
-	char why[512];
 	size_t dropped = 0;
 	if (efivars_available() == 0) {
-		int rc = bootlist_drop_vg(uuid, &dropped, why, sizeof(why));
+		int rc = bootlist_drop_vg(uuid, &dropped, &e);
 		if (rc < 0) {
-			errmsg("-X '%s': %s; %s", vg, why, rc == BOOTLIST_PARTLY ?
+			errmsg("-X '%s': %s; %s", vg, e.msg, rc == BOOTLIST_PARTLY ?
 			       "the volume group was not removed, its boot entries may be partly changed" :
 			       "nothing was removed");
 			free(pvs);

@@ -239,17 +239,18 @@ static int fill_esp(struct clone *c, const char *esp, const char *src_esp, struc
  * no EFI variables (said), negative on failure. */
 static int set_boot_list(struct clone *c, struct err *e)
 {
-	char why[512], disk[32] = "";
+	char disk[32] = "";
+	struct err why = { 0, "" };
 	uint16_t num;
 	if (efivars_available() < 0) {
 		clone_say(c, "no EFI variables here (not started through UEFI): the boot list was not changed; "
 			  "the clone boots with 'altkit.vg=%s'", c->st.uuid);
 		return 0;
 	}
-	int rc = bootlist_boot_vg(c->st.uuid, c->cmdline, !c->o.skip_checks, &num, disk, sizeof(disk), why, sizeof(why));
+	int rc = bootlist_boot_vg(c->st.uuid, c->cmdline, !c->o.skip_checks, &num, disk, sizeof(disk), &why);
 	if (rc < 0)
 		return err_set(e, rc, "the boot list: %s%s%s; %s (-g skips the checks, -B leaves the list alone); "
-			       "run phase 3 again", disk[0] ? disk : "", disk[0] ? ": " : "", why,
+			       "run phase 3 again", disk[0] ? disk : "", disk[0] ? ": " : "", why.msg,
 			       rc == BOOTLIST_PARTLY ? "it may be partly changed: see 'bootlist -m normal -o'"
 			       : "it was not changed");
 	clone_say(c, "the boot list now starts with %s (Boot%04X)", disk, num);
