@@ -257,9 +257,8 @@ static int run(struct cli *cl)
 		errmsg("cannot read the volume groups: %s", rc == -ENOENT ? "no 'lvm' program" : e.msg);
 		return EXIT_FAIL;
 	}
-	char why[512];
-	if (altinst_check_order(c->o.want, &c->st, why, sizeof(why)) < 0) {
-		errmsg("-P %s: %s", cl->phases, why);
+	if (altinst_check_order(c->o.want, &c->st, &e) < 0) {
+		errmsg("-P %s: %s", cl->phases, e.msg);
 		return EXIT_USAGE;
 	}
 	if (c->o.want[1] && cl->ndisks == 0) {

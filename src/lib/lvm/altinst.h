@@ -34,7 +34,7 @@ int altinst_read(const char *vgname, struct altinst_state *st, struct err *e);
 
 /* Parse -P: "1", "2", "3", "12", "23", "all" into want[1..3]. -EINVAL otherwise. */
 int altinst_parse_phases(const char *s, int want[ALTINST_PHASES + 1]);
-/* May these phases run on a clone in state st? 0, or -1 with the reason. */
-int altinst_check_order(const int want[ALTINST_PHASES + 1], const struct altinst_state *st,
-			char *why, size_t len);
+/* May these phases run on a clone in state st? 0, or -EINVAL with the
+ * reason in e. */
+int altinst_check_order(const int want[ALTINST_PHASES + 1], const struct altinst_state *st, struct err *e);
 #endif
