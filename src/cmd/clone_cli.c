@@ -34,7 +34,7 @@ static void copied(void *arg, const char *path)
 	printf("%s\n", path);
 }
 
-static void copy_error(void *arg, const char *msg)
+static void warn(void *arg, const char *msg)
 {
 	(void)arg;
 	errmsg("%s", msg);
@@ -98,7 +98,7 @@ static void trace(char *const argv[])
 	fputc('\n', stderr);
 }
 
-const struct clone_report clone_cli_report = { say, copied, copy_error, copy_start, copy_end, NULL };
+const struct clone_report clone_cli_report = { say, copied, warn, copy_start, copy_end, NULL };
 
 void clone_cli_setup(int debug, int progress_line)
 {

@@ -77,8 +77,9 @@ struct clone_report {
 	void (*say)(void *arg, const char *msg);
 	/* -V: a path copied */
 	void (*copied)(void *arg, const char *path);
-	/* an entry not copied; the copy goes on and fails at its end */
-	void (*copy_error)(void *arg, const char *msg);
+	/* an error the run goes on after (an entry not copied: the copy
+	 * fails at its end; a snapshot not removed) */
+	void (*warn)(void *arg, const char *msg);
 	/* a file-level copy of mountpoint starts (stats fill as it runs) / ends */
 	void (*copy_start)(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total);
 	void (*copy_end)(void *arg);

@@ -78,8 +78,8 @@ static void copy_report(void *arg, const struct copytree_report *r)
 		snprintf(msg, sizeof(msg), "%s: cannot %s '%s'%s%s: %s", c->fs, r->op, r->path, r->detail ? " " : "",
 			 r->detail ? r->detail : "",
 			 r->err >= 4096 ? copytree_strerror(r->err) : strerror(r->err));
-		if (c->rep && c->rep->copy_error)
-			c->rep->copy_error(c->rep->arg, msg);
+		if (c->rep && c->rep->warn)
+			c->rep->warn(c->rep->arg, msg);
 		break;
 	default:
 		break;

@@ -313,9 +313,20 @@ int clone_open_source(struct clone *c, struct err *e)
 
 /* ---- point-in-time snapshots of a live source ------------------------------ */
 
+static void snapshot_removed(void *arg, const char *name, const struct err *e)
+{
+	const struct clone *c = arg;
+	char msg[1200];
+	(void)name;
+	if (e && c->rep && c->rep->warn) {
+		snprintf(msg, sizeof(msg), "removing a temporary snapshot: %s", e->msg);
+		c->rep->warn(c->rep->arg, msg);
+	}
+}
+
 void clone_remove_snapshots(struct clone *c)
 {
-	altvg_remove_snapshots(c->src.uuid, SNAP_MNT, NULL, NULL);
+	altvg_remove_snapshots(c->src.uuid, SNAP_MNT, snapshot_removed, c);
 }
 
 static uint64_t round_up(uint64_t v, uint64_t to)
