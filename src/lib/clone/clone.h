@@ -120,11 +120,11 @@ int clone_run(struct clone *c, struct err *e);
 void clone_say(const struct clone *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- clone_source.c ---- */
-/* The VG to clone: o.source_vg, or the one holding "/". 0, or -EINVAL (a
- * usage error: the command exits 2) or another negative code, with e. */
+/* The VG to clone: o.source_vg, or the one holding "/". 0, or
+ * CLONE_E_USAGE or another negative code, with e. */
 int clone_find_source(struct clone *c, struct err *e);
 /* Its LVs and where their filesystems are: mounted (live), or mounted by us
- * read-only (offline). 0, or -EINVAL (usage) / another code, with e. */
+ * read-only (offline). 0, or CLONE_E_USAGE / another code, with e. */
 int clone_open_source(struct clone *c, struct err *e);
 /* Undo what clone_open_source mounted (offline only). */
 void clone_close_source(struct clone *c);
