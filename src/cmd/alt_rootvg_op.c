@@ -7,7 +7,6 @@
  * the root-capable VGs with their roles and boot entries.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <sys/sysmacros.h>
 
 #include "altinst.h"
+#include "altvg.h"
 #include "altkit.h"
 #include "blockdev.h"
 #include "bootdisk.h"
@@ -25,59 +25,76 @@
 #include "json.h"
 #include "lvm.h"
 #include "mounts.h"
+#include "opt.h"
 #include "run.h"
 #include "vgroles.h"
 #include "vgtree.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: alt_rootvg_op -X [altinst_rootvg|old_rootvg]\n"
-	"       alt_rootvg_op -W -d DISK\n"
-	"       alt_rootvg_op -S\n"
-	"       alt_rootvg_op -C [-s SCRIPT] [-R RESOLV_CONF]\n"
-	"       alt_rootvg_op -q -d DISK\n"
-	"       alt_rootvg_op -v NEWNAME -d DISK\n"
-	"       alt_rootvg_op -l [--json]\n"
-	"Manage alternate and old root volume groups.\n"
-	"\n"
-	"  -X [VG]      remove the definition of VG (default altinst_rootvg), free its\n"
-	"               disks for reuse and drop its boot entries; refuses rootvg and\n"
-	"               anything mounted. Removes snapshots a dead alt_disk_copy left.\n"
-	"  -W -d DISK   wake the VG on DISK: named altinst_rootvg, active, its system\n"
-	"               mounted on /alt_inst the way its own fstab says\n"
-	"  -S           sleep: unmount /alt_inst, deactivate, give back its name\n"
-	"  -C           customize the woken VG: -s SCRIPT runs with ALT_INST=/alt_inst,\n"
-	"               -R FILE becomes its /etc/resolv.conf\n"
-	"  -q -d DISK   the disk of DISK's VG that holds its EFI system partition\n"
-	"  -v NAME -d DISK\n"
-	"               rename the VG on DISK (not rootvg, not while in use)\n"
-	"  -l           list root-capable VGs: role, disks, size, clone time, source,\n"
-	"               phases, boot entries; --json for a machine\n"
-	"  -h, --help\n";
+enum { OPT_JSON = OPT_LONG };
 
-static int lvm_do(const char *what, const char *const args[])
+static const struct opt options[] = {
+	{ 'X', "remove", NULL, "[VG]: remove the definition of VG (default\n"
+			       "altinst_rootvg), free its disks for reuse and drop its\n"
+			       "boot entries; refuses rootvg and anything mounted.\n"
+			       "Removes snapshots a dead alt_disk_copy left." },
+	{ 'W', "wake", NULL, "-d DISK: wake the VG on DISK: named altinst_rootvg,\n"
+			     "active, its system mounted on /alt_inst the way its\n"
+			     "own fstab says" },
+	{ 'S', "sleep", NULL, "unmount /alt_inst, deactivate, give back its name" },
+	{ 'C', "customize", NULL, "customize the woken VG: -s SCRIPT runs with\n"
+				  "ALT_INST=/alt_inst, -R FILE becomes its\n"
+				  "/etc/resolv.conf" },
+	{ 'q', "query", NULL, "-d DISK: the disk of DISK's VG that holds its EFI\n"
+			      "system partition" },
+	{ 'v', "rename", "NAME", "-d DISK: rename the VG on DISK (not rootvg, not\n"
+				 "while in use)" },
+	{ 'l', "list", NULL, "list root-capable VGs: role, disks, size, clone\n"
+			     "time, source, phases, boot entries; --json for a\n"
+			     "machine" },
+	{ 'd', "disk", "DISK", "the disk of -W, -q, -v" },
+	{ 's', "script", "SCRIPT", "-C: the customization script" },
+	{ 'R', "resolv-conf", "FILE", "-C: the VG's /etc/resolv.conf" },
+	{ OPT_JSON, "json", NULL, "-l: JSON for a machine" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "alt_rootvg_op -X [altinst_rootvg|old_rootvg]\n"
+		    "alt_rootvg_op -W -d DISK\n"
+		    "alt_rootvg_op -S\n"
+		    "alt_rootvg_op -C [-s SCRIPT] [-R RESOLV_CONF]\n"
+		    "alt_rootvg_op -q -d DISK\n"
+		    "alt_rootvg_op -v NEWNAME -d DISK\n"
+		    "alt_rootvg_op -l [--json]",
+	.about = "Manage alternate and old root volume groups.",
+	.options = options,
+};
+
+/* One lvm step; on failure "WHAT: <lvm's last words>". */
+static int lvm_step(const char *what, const char *const args[])
 {
-	int rc = lvm_run(args);
+	struct err e;
+	int rc = lvm_run(args, &e);
 	if (rc < 0)
-		errmsg("%s: %s", what, rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));
+		errmsg("%s: %s", what, e.msg);
 	return rc;
 }
 
-/* Snapshots named altkit_snap_* in any VG: left by an alt_disk_copy that died. */
+static void snapshot_removed(void *arg, const char *name, const struct err *e)
+{
+	(void)arg;
+	if (e)
+		errmsg("removing a stale snapshot: %s", e->msg);
+	else
+		printf("alt_rootvg_op: removed the stale snapshot '%s'\n", name);
+}
+
+/* Snapshots left by an alt_disk_copy that died, in any VG. */
 static void remove_stale_snapshots(void)
 {
-	struct lvm_lv *lvs;
-	size_t n;
-	if (lvm_lvs("lv_name=~^altkit_snap_", &lvs, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		char name[300];
-		snprintf(name, sizeof(name), "%s/%s", lvs[i].vg_name, lvs[i].name);
-		const char *args[] = { "lvremove", "-y", name, NULL };
-		if (lvm_do("removing a stale snapshot", args) == 0)
-			printf("alt_rootvg_op: removed the stale snapshot '%s'\n", name);
-	}
-	free(lvs);
+	altvg_remove_snapshots(NULL, NULL, snapshot_removed, NULL);
 }
 
 /* altinst_rootvg, old_rootvg, old_rootvgN: the names -X may remove */
@@ -93,6 +110,9 @@ static int removable_name(const char *vg)
 	return 1;
 }
 
+static int vg_unused(const char *vg, const char *select);
+static int drop_vg(const char *vg, const char *uuid, const char *select);
+
 static int remove_vg(const char *vg)
 {
 	if (!removable_name(vg)) {
@@ -104,8 +124,9 @@ static int remove_vg(const char *vg)
 	snprintf(select, sizeof(select), "vg_name=%s", vg);
 	struct lvm_vg *vgs;
 	size_t nv;
-	if (lvm_vgs(select, &vgs, &nv) < 0) {
-		errmsg("cannot read the volume groups: %s", lvm_last_error());
+	struct err e;
+	if (lvm_vgs(select, &vgs, &nv, &e) < 0) {
+		errmsg("cannot read the volume groups: %s", e.msg);
 		return EXIT_FAIL;
 	}
 	char uuid[40] = "";
@@ -125,18 +146,26 @@ static int remove_vg(const char *vg)
 		remove_stale_snapshots();
 		return EXIT_FAIL;
 	}
-	/* Nothing of it may be in use: a mounted LV is refused, whatever mounts it. */
+	if (vg_unused(vg, select) < 0)
+		return EXIT_FAIL;
+	return drop_vg(vg, uuid, select);
+}
+
+/* Nothing of it may be in use: a mounted LV is refused, whatever mounts it. */
+static int vg_unused(const char *vg, const char *select)
+{
 	struct lvm_lv *lvs;
 	size_t nl;
 	struct mount_table mt;
-	if (lvm_lvs(select, &lvs, &nl) < 0) {
-		errmsg("cannot read '%s': %s", vg, lvm_last_error());
-		return EXIT_FAIL;
+	struct err e;
+	if (lvm_lvs(select, &lvs, &nl, &e) < 0) {
+		errmsg("cannot read '%s': %s", vg, e.msg);
+		return -1;
 	}
 	if (mounts_read(&mt) < 0) {
 		errmsg("cannot read the mount table");
 		free(lvs);
-		return EXIT_FAIL;
+		return -1;
 	}
 	for (size_t i = 0; i < nl; i++) {
 		struct stat st;
@@ -148,25 +177,30 @@ static int remove_vg(const char *vg)
 			       m ? "mounted on " : "in use", m ? m->target : "");
 			mounts_release(&mt);
 			free(lvs);
-			return EXIT_FAIL;
+			return -1;
 		}
 	}
 	mounts_release(&mt);
 	free(lvs);
+	return 0;
+}
 
+/* Its boot entries, the VG and its PVs. */
+static int drop_vg(const char *vg, const char *uuid, const char *select)
+{
 	struct lvm_pv *pvs;
 	size_t np;
-	if (lvm_pvs(select, &pvs, &np) < 0) {
-		errmsg("cannot list the disks of '%s': %s", vg, lvm_last_error());
+	struct err e;
+	if (lvm_pvs(select, &pvs, &np, &e) < 0) {
+		errmsg("cannot list the disks of '%s': %s", vg, e.msg);
 		return EXIT_FAIL;
 	}
 	/* its boot entries first: an entry for a VG that is gone boots nothing */
-	char why[512];
 	size_t dropped = 0;
 	if (efivars_available() == 0) {
-		int rc = bootlist_drop_vg(uuid, &dropped, why, sizeof(why));
+		int rc = bootlist_drop_vg(uuid, &dropped, &e);
 		if (rc < 0) {
-			errmsg("-X '%s': %s; %s", vg, why, rc == BOOTLIST_PARTLY ?
+			errmsg("-X '%s': %s; %s", vg, e.msg, rc == BOOTLIST_PARTLY ?
 			       "the volume group was not removed, its boot entries may be partly changed" :
 			       "nothing was removed");
 			free(pvs);
@@ -177,14 +211,14 @@ static int remove_vg(const char *vg)
 	}
 	const char *deact[] = { "vgchange", "-an", vg, NULL };
 	const char *rm[] = { "vgremove", "-f", "-y", vg, NULL };
-	if (lvm_do("deactivating", deact) < 0 || lvm_do("removing the volume group", rm) < 0) {
+	if (lvm_step("deactivating", deact) < 0 || lvm_step("removing the volume group", rm) < 0) {
 		free(pvs);
 		return EXIT_FAIL;
 	}
 	int status = EXIT_OK;
 	for (size_t i = 0; i < np; i++) {
 		const char *pvrm[] = { "pvremove", "-ff", "-y", pvs[i].name, NULL };
-		if (lvm_do("freeing a disk", pvrm) < 0)
+		if (lvm_step("freeing a disk", pvrm) < 0)
 			status = EXIT_FAIL;
 		else
 			printf("alt_rootvg_op: '%s' is free\n", pvs[i].name);
@@ -221,8 +255,9 @@ static int vg_of_disk(const char *arg, struct lvm_vg *out)
 	struct lvm_pv *pvs;
 	size_t np;
 	char vg_uuid[40] = "";
-	if (lvm_pvs(NULL, &pvs, &np) < 0) {
-		errmsg("cannot read the physical volumes: %s", lvm_last_error());
+	struct err e;
+	if (lvm_pvs(NULL, &pvs, &np, &e) < 0) {
+		errmsg("cannot read the physical volumes: %s", e.msg);
 		free(list);
 		return -1;
 	}
@@ -242,7 +277,7 @@ static int vg_of_disk(const char *arg, struct lvm_vg *out)
 	struct lvm_vg *vgs;
 	size_t nv;
 	snprintf(select, sizeof(select), "vg_uuid=%s", vg_uuid);
-	if (lvm_vgs(select, &vgs, &nv) < 0 || nv != 1) {
+	if (lvm_vgs(select, &vgs, &nv, NULL) < 0 || nv != 1) {
 		errmsg("-d '%s': cannot read its volume group %s", arg, vg_uuid);
 		return -1;
 	}
@@ -257,7 +292,7 @@ static int vg_exists(const char *name, char *uuid, size_t len)
 	struct lvm_vg *vgs;
 	size_t n;
 	snprintf(select, sizeof(select), "vg_name=%s", name);
-	if (lvm_vgs(select, &vgs, &n) < 0)
+	if (lvm_vgs(select, &vgs, &n, NULL) < 0)
 		return -1;
 	if (n && uuid)
 		snprintf(uuid, len, "%s", vgs[0].uuid);
@@ -273,7 +308,7 @@ static int vg_in_use(const char *uuid, char *lv, size_t len)
 	size_t n;
 	int used = 0;
 	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
-	if (lvm_lvs(select, &lvs, &n) < 0)
+	if (lvm_lvs(select, &lvs, &n, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < n && !used; i++)
 		if (lvs[i].open) {
@@ -287,13 +322,13 @@ static int vg_in_use(const char *uuid, char *lv, size_t len)
 static int rename_vg(const char *uuid, const char *to)
 {
 	const char *args[] = { "vgrename", uuid, to, NULL };
-	return lvm_do("renaming the volume group", args);
+	return lvm_step("renaming the volume group", args);
 }
 
 static int vg_tag(const char *vg, const char *op, const char *tag)
 {
 	const char *args[] = { "vgchange", op, tag, vg, NULL };
-	return lvm_do("tagging the volume group", args);
+	return lvm_step("tagging the volume group", args);
 }
 
 /* ---- -W, -S, -C ---------------------------------------------------------- */
@@ -301,7 +336,7 @@ static int vg_tag(const char *vg, const char *op, const char *tag)
 static int wake(const char *disk)
 {
 	struct lvm_vg vg;
-	char lv[128], why[512] = "", tag[200];
+	char lv[128], tag[200];
 	if (vg_of_disk(disk, &vg) < 0)
 		return EXIT_FAIL;
 	if (strcmp(vg.name, ROOTVG) == 0) {
@@ -328,13 +363,14 @@ static int wake(const char *disk)
 		return EXIT_FAIL;
 	const char *act[] = { "vgchange", "-ay", ALTINST_VG, NULL };
 	struct altinst_state st;
-	altinst_read(ALTINST_VG, &st);
-	if (lvm_do("activating", act) < 0 ||
-	    vgtree_mount(ALTINST_VG, st.root_lv[0] ? st.root_lv : NULL, ALTINST_MNT, 0, why, sizeof(why)) < 0) {
-		if (why[0])     /* lvm_do said what failed otherwise */
-			errmsg("-W -d '%s': %s", disk, why);
+	struct err e = { 0, "" };
+	altinst_read(ALTINST_VG, &st, NULL);
+	if (lvm_step("activating", act) < 0 ||
+	    vgtree_mount(ALTINST_VG, st.root_lv[0] ? st.root_lv : NULL, ALTINST_MNT, 0, &e) < 0) {
+		if (e.msg[0])     /* lvm_step said what failed otherwise */
+			errmsg("-W -d '%s': %s", disk, e.msg);
 		const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
-		lvm_run(deact);
+		lvm_run(deact, NULL);
 		if (renamed && rename_vg(vg.uuid, vg.name) == 0)
 			vg_tag(vg.name, "--deltag", tag);
 		return EXIT_FAIL;
@@ -345,20 +381,18 @@ static int wake(const char *disk)
 
 static int sleep_vg(void)
 {
-	char uuid[40], why[512];
+	char uuid[40];
+	struct err e;
 	if (vg_exists(ALTINST_VG, uuid, sizeof(uuid)) <= 0) {
 		errmsg("-S: there is no altinst_rootvg to put to sleep");
 		return EXIT_FAIL;
 	}
-	if (vgtree_unmount(ALTINST_MNT, why, sizeof(why)) < 0) {
-		errmsg("-S: %s", why);
+	if (altvg_sleep(&e) < 0) {
+		errmsg("-S: %s", e.msg);
 		return EXIT_FAIL;
 	}
-	const char *deact[] = { "vgchange", "-an", ALTINST_VG, NULL };
-	if (lvm_do("-S: deactivating altinst_rootvg", deact) < 0)
-		return EXIT_FAIL;
 	struct altinst_state st;
-	altinst_read(ALTINST_VG, &st);
+	altinst_read(ALTINST_VG, &st, NULL);
 	const char *name = ALTINST_VG;
 	if (st.woke_from[0]) {
 		char tag[200];
@@ -387,14 +421,12 @@ static int customize(const char *script, const char *resolv)
 		return EXIT_FAIL;
 	}
 	int rc;
-	if (resolv && (rc = intree_copy_in(ALTINST_MNT, resolv, "etc/resolv.conf", 0644)) < 0) {
+	if (resolv && (rc = altvg_install_resolv(resolv)) < 0) {
 		errmsg_errno(rc, "-R '%s': cannot install it as %s/etc/resolv.conf", resolv, ALTINST_MNT);
 		return EXIT_FAIL;
 	}
 	if (script) {
-		setenv("ALT_INST", ALTINST_MNT, 1);
-		char *argv[] = { (char *)script, NULL };
-		int st = run_status(argv, 0);
+		int st = altvg_run_script(script);
 		if (st != 0) {
 			errmsg("-s '%s': the script %s (status %d)", script, st < 0 ? "could not run" : "failed", st);
 			return EXIT_FAIL;
@@ -539,13 +571,93 @@ static int by_pv_name(const void *a, const void *b)
 	return strverscmp(((const struct lvm_pv *)a)->name, ((const struct lvm_pv *)b)->name);
 }
 
+/* The row of VG i, or 0 when it is not root-capable. */
+static int describe_vg(struct listed *e, const struct lvm_vg *vgs, size_t nv, size_t i, const struct lvm_pv *pvs,
+		       size_t np, const struct bootdisk *esps, size_t nesps, const struct boot_vars *boot)
+{
+	memset(e, 0, sizeof(*e));
+	e->vg = vgs[i];
+	altinst_parse_tags(vgs[i].tags, &e->st);
+	int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0];
+	for (size_t j = 0; j < nesps && !capable; j++)
+		capable = strcmp(esps[j].vg_uuid, vgs[i].uuid) == 0;
+	if (!capable)
+		return 0;
+	snprintf(e->role, sizeof(e->role), "%s", vgroles_role(vgs[i].name));
+	size_t dl = 0;
+	for (size_t p = 0; p < np; p++)
+		if (strcmp(pvs[p].vg_uuid, vgs[i].uuid) == 0)
+			dl += (size_t)snprintf(e->disks + dl, dl < sizeof(e->disks) ? sizeof(e->disks) - dl : 0,
+					       "%s%s", dl ? "," : "", pvs[p].name + (strncmp(pvs[p].name, "/dev/", 5) ? 0 : 5));
+	snprintf(e->source, sizeof(e->source), "%s", e->st.source_uuid[0] ? e->st.source_uuid : "-");
+	for (size_t j = 0; j < nv; j++)
+		if (e->st.source_uuid[0] && strcmp(vgs[j].uuid, e->st.source_uuid) == 0)
+			snprintf(e->source, sizeof(e->source), "%s", vgs[j].name);
+	size_t pl = 0;
+	for (int ph = 1; ph <= ALTINST_PHASES; ph++)
+		if (e->st.done[ph])
+			pl += (size_t)snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d", pl ? "," : "", ph);
+	if (e->st.running)
+		snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
+	if (!e->phases[0])
+		snprintf(e->phases, sizeof(e->phases), "-");
+	boot_entries(boot, vgs[i].uuid, e->boot, sizeof(e->boot));
+	return 1;
+}
+
+static void print_json(const struct listed *e, int first)
+{
+	printf("%s\n {\"name\": ", first ? "" : ",");
+	json_write_str(stdout, e->vg.name);
+	printf(", \"uuid\": ");
+	json_write_str(stdout, e->vg.uuid);
+	printf(", \"role\": ");
+	json_write_str(stdout, e->role);
+	printf(", \"disks\": ");
+	json_write_str(stdout, e->disks);
+	printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
+	json_write_str(stdout, e->st.time);
+	printf(", \"source_uuid\": ");
+	json_write_str(stdout, e->st.source_uuid);
+	printf(", \"source\": ");
+	json_write_str(stdout, strcmp(e->source, "-") ? e->source : "");
+	printf(", \"phases\": ");
+	json_write_str(stdout, strcmp(e->phases, "-") ? e->phases : "");
+	printf(", \"boot\": ");
+	json_write_str(stdout, strcmp(e->boot, "-") ? e->boot : "");
+	putchar('}');
+}
+
+static void print_list(const struct listed *l, size_t k, int json)
+{
+	if (json)
+		putchar('[');
+	else
+		printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", "VG", "ROLE", "DISKS", "SIZE", "CLONED",
+		       "SOURCE", "PHASES", "BOOT");
+	for (size_t i = 0; i < k; i++) {
+		const struct listed *e = &l[i];
+		char size[32], when[32];
+		format_size(e->vg.size, size, sizeof(size));
+		format_time(e->st.time, when, sizeof(when));
+		if (json)
+			print_json(e, i == 0);
+		else
+			printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", e->vg.name, e->role, e->disks, size, when,
+			       e->source, e->phases, e->boot);
+	}
+	if (json)
+		printf("%s]\n", k ? "\n" : "");
+}
+
 static int list_vgs(int json)
 {
 	struct lvm_vg *vgs;
 	struct lvm_pv *pvs;
 	size_t nv, np;
-	if (lvm_vgs(NULL, &vgs, &nv) < 0 || lvm_pvs(NULL, &pvs, &np) < 0) {
-		errmsg("cannot read the volume groups: %s", lvm_last_error());
+	struct err le;
+	if (lvm_vgs(NULL, &vgs, &nv, &le) < 0 || lvm_pvs(NULL, &pvs, &np, &le) < 0) {
+		errmsg("cannot read the volume groups: %s", le.msg);
 		return EXIT_FAIL;
 	}
 	qsort(pvs, np, sizeof(*pvs), by_pv_name);
@@ -555,74 +667,9 @@ static int list_vgs(int json)
 	boot_vars_read(&boot);
 	struct listed *l = xcalloc(nv + 1, sizeof(*l));
 	size_t k = 0;
-	for (size_t i = 0; i < nv; i++) {
-		struct listed *e = &l[k];
-		memset(e, 0, sizeof(*e));
-		e->vg = vgs[i];
-		altinst_parse_tags(vgs[i].tags, &e->st);
-		int capable = strcmp(vgroles_role(vgs[i].name), "-") != 0 || e->st.source_uuid[0];
-		for (size_t j = 0; j < nesps && !capable; j++)
-			capable = strcmp(esps[j].vg_uuid, vgs[i].uuid) == 0;
-		if (!capable)
-			continue;
-		k++;
-		snprintf(e->role, sizeof(e->role), "%s", vgroles_role(vgs[i].name));
-		size_t dl = 0;
-		for (size_t p = 0; p < np; p++)
-			if (strcmp(pvs[p].vg_uuid, vgs[i].uuid) == 0)
-				dl += (size_t)snprintf(e->disks + dl, dl < sizeof(e->disks) ? sizeof(e->disks) - dl : 0,
-						       "%s%s", dl ? "," : "", pvs[p].name + (strncmp(pvs[p].name, "/dev/", 5) ? 0 : 5));
-		snprintf(e->source, sizeof(e->source), "%s", e->st.source_uuid[0] ? e->st.source_uuid : "-");
-		for (size_t j = 0; j < nv; j++)
-			if (e->st.source_uuid[0] && strcmp(vgs[j].uuid, e->st.source_uuid) == 0)
-				snprintf(e->source, sizeof(e->source), "%s", vgs[j].name);
-		size_t pl = 0;
-		for (int ph = 1; ph <= ALTINST_PHASES; ph++)
-			if (e->st.done[ph])
-				pl += (size_t)snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d", pl ? "," : "", ph);
-		if (e->st.running)
-			snprintf(e->phases + pl, sizeof(e->phases) - pl, "%s%d!", pl ? "," : "", e->st.running);
-		if (!e->phases[0])
-			snprintf(e->phases, sizeof(e->phases), "-");
-		boot_entries(&boot, vgs[i].uuid, e->boot, sizeof(e->boot));
-	}
-	if (json)
-		putchar('[');
-	else
-		printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", "VG", "ROLE", "DISKS", "SIZE", "CLONED",
-		       "SOURCE", "PHASES", "BOOT");
-	for (size_t i = 0; i < k; i++) {
-		struct listed *e = &l[i];
-		char size[32], when[32];
-		format_size(e->vg.size, size, sizeof(size));
-		format_time(e->st.time, when, sizeof(when));
-		if (!json) {
-			printf("%-16s %-10s %-14s %9s  %-16s %-16s %-7s %s\n", e->vg.name, e->role, e->disks, size, when,
-			       e->source, e->phases, e->boot);
-			continue;
-		}
-		printf("%s\n {\"name\": ", i ? "," : "");
-		json_write_str(stdout, e->vg.name);
-		printf(", \"uuid\": ");
-		json_write_str(stdout, e->vg.uuid);
-		printf(", \"role\": ");
-		json_write_str(stdout, e->role);
-		printf(", \"disks\": ");
-		json_write_str(stdout, e->disks);
-		printf(", \"size\": %llu, \"cloned\": ", (unsigned long long)e->vg.size);
-		json_write_str(stdout, e->st.time);
-		printf(", \"source_uuid\": ");
-		json_write_str(stdout, e->st.source_uuid);
-		printf(", \"source\": ");
-		json_write_str(stdout, strcmp(e->source, "-") ? e->source : "");
-		printf(", \"phases\": ");
-		json_write_str(stdout, strcmp(e->phases, "-") ? e->phases : "");
-		printf(", \"boot\": ");
-		json_write_str(stdout, strcmp(e->boot, "-") ? e->boot : "");
-		putchar('}');
-	}
-	if (json)
-		printf("%s]\n", k ? "\n" : "");
+	for (size_t i = 0; i < nv; i++)
+		k += (size_t)describe_vg(&l[k], vgs, nv, i, pvs, np, esps, nesps, &boot);
+	print_list(l, k, json);
 	free(l);
 	free(vgs);
 	free(pvs);
@@ -631,88 +678,88 @@ static int list_vgs(int json)
 	return EXIT_OK;
 }
 
-int cmd_alt_rootvg_op(int argc, char **argv)
+struct args {
+	int op, json;
+	const char *disk, *newname, *script, *resolv;
+};
+
+/* Which options go with the operation; 0 or EXIT_USAGE after the message. */
+static int check_args(const struct args *a, int argc, char **argv, int ind)
 {
-	static const struct option longopts[] = {
-		{ "remove", no_argument, NULL, 'X' },
-		{ "wake", no_argument, NULL, 'W' },
-		{ "sleep", no_argument, NULL, 'S' },
-		{ "customize", no_argument, NULL, 'C' },
-		{ "query", no_argument, NULL, 'q' },
-		{ "rename", required_argument, NULL, 'v' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "disk", required_argument, NULL, 'd' },
-		{ "script", required_argument, NULL, 's' },
-		{ "resolv-conf", required_argument, NULL, 'R' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, op = 0, json = 0;
-	const char *disk = NULL, *newname = NULL, *script = NULL, *resolv = NULL;
-	while ((c = getopt_long(argc, argv, "XWSCqv:ld:s:R:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'X': case 'W': case 'S': case 'C': case 'q': case 'l': case 'v':
-			if (op && op != c) {
-				errmsg("-%c and -%c: one operation at a time", op, c);
-				return EXIT_USAGE;
-			}
-			op = c;
-			if (c == 'v')
-				newname = optarg;
-			break;
-		case 'd': disk = optarg; break;
-		case 's': script = optarg; break;
-		case 'R': resolv = optarg; break;
-		case 'j': json = 1; break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
-		}
-	}
-	if (!op) {
-		print_usage(stderr, usage_text);
+	int want_disk = a->op == 'W' || a->op == 'q' || a->op == 'v';
+	if (want_disk && !a->disk) {
+		errmsg("-%c needs -d DISK", a->op);
 		return EXIT_USAGE;
 	}
-	int want_disk = op == 'W' || op == 'q' || op == 'v';
-	if (want_disk && !disk) {
-		errmsg("-%c needs -d DISK", op);
+	if (!want_disk && a->disk) {
+		errmsg("-d: -%c takes no disk", a->op);
 		return EXIT_USAGE;
 	}
-	if (!want_disk && disk) {
-		errmsg("-d: -%c takes no disk", op);
-		return EXIT_USAGE;
-	}
-	if ((script || resolv) && op != 'C') {
+	if ((a->script || a->resolv) && a->op != 'C') {
 		errmsg("-s and -R go with -C");
 		return EXIT_USAGE;
 	}
-	if (json && op != 'l') {
+	if (a->json && a->op != 'l') {
 		errmsg("--json goes with -l");
 		return EXIT_USAGE;
 	}
-	if (optind < argc && op != 'X') {
-		errmsg("'%s': unexpected argument", argv[optind]);
+	if (ind < argc && a->op != 'X') {
+		errmsg("'%s': unexpected argument", argv[ind]);
 		return EXIT_USAGE;
 	}
-	int rc;
-	switch (op) {
-	case 'X':
-		if (argc - optind > 1) {
-			errmsg("-X takes one volume group");
-			return EXIT_USAGE;
+	if (argc - ind > 1) {
+		errmsg("-X takes one volume group");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The options into *a; 0, or what the command returns. */
+static int parse(struct args *a, int argc, char **argv, int *ind)
+{
+	struct optparser p;
+	int c;
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
+		switch (c) {
+		case 'd': a->disk = p.arg; break;
+		case 's': a->script = p.arg; break;
+		case 'R': a->resolv = p.arg; break;
+		case OPT_JSON: a->json = 1; break;
+		default:        /* the operations */
+			if (a->op && a->op != c) {
+				errmsg("-%c and -%c: one operation at a time", a->op, c);
+				return EXIT_USAGE;
+			}
+			a->op = c;
+			if (c == 'v')
+				a->newname = p.arg;
 		}
-		rc = remove_vg(optind < argc ? argv[optind] : ALTINST_VG);
-		break;
-	case 'W': rc = wake(disk); break;
+	}
+	if (c == OPT_EXIT)
+		return p.rc ? p.rc : -1;
+	if (!a->op) {
+		opt_usage(&spec, stderr);
+		return EXIT_USAGE;
+	}
+	*ind = p.ind;
+	return check_args(a, argc, argv, p.ind);
+}
+
+int cmd_alt_rootvg_op(int argc, char **argv)
+{
+	struct args a = { 0 };
+	int ind, rc = parse(&a, argc, argv, &ind);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	switch (a.op) {
+	case 'X': rc = remove_vg(ind < argc ? argv[ind] : ALTINST_VG); break;
+	case 'W': rc = wake(a.disk); break;
 	case 'S': rc = sleep_vg(); break;
-	case 'C': rc = customize(script, resolv); break;
-	case 'q': rc = query_boot_disk(disk); break;
-	case 'v': rc = rename_on_disk(newname, disk); break;
-	default: rc = list_vgs(json); break;
+	case 'C': rc = customize(a.script, a.resolv); break;
+	case 'q': rc = query_boot_disk(a.disk); break;
+	case 'v': rc = rename_on_disk(a.newname, a.disk); break;
+	default: rc = list_vgs(a.json); break;
 	}
 	return rc == EXIT_OK ? close_stdout() : rc;
 }

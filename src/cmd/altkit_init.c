@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,28 +27,38 @@
 #include "cmdline.h"
 #include "efivars.h"
 #include "intree.h"
+#include "altvg.h"
 #include "lvm.h"
+#include "opt.h"
 #include "run.h"
 #include "vgroles.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-	"Usage: altkit-init            (as PID 1, from the initramfs)\n"
-	"       altkit-init --banner   print the recovery banner and exit\n"
-	"       altkit-init --run-payload\n"
-	"                              run the payload drive's script, if one is present,\n"
-	"                              and power off (from a booted system's startup)\n"
-	"\n"
-	"Kernel command line:\n"
-	"  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
-	"                           (root=, rootfstype=, rootflags=, rw), switch_root\n"
-	"                           to init= (default /sbin/init)\n"
-	"  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
-	"  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
-	"                           its payload.sh, then power off (tests)\n"
-	"  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
-	"  altkit.firstboot_timeout=SECONDS\n"
-	"                           longest run of a pending first-boot script (default 600)\n";
+enum { OPT_RUN_PAYLOAD = OPT_LONG };
+
+static const struct opt options[] = {
+	{ 'b', "banner", NULL, "print the recovery banner and exit" },
+	{ OPT_RUN_PAYLOAD, "run-payload", NULL, "run the payload drive's script, if one is present,\n"
+						"and power off (from a booted system's startup)" },
+	OPT_HELP_VERSION,
+	{ 0 }
+};
+
+static const struct optspec spec = {
+	.synopsis = "altkit-init [--banner | --run-payload]",
+	.about = "The initramfs init, as PID 1: the recovery shell, or the system of altkit.vg=.",
+	.options = options,
+	.footer = "Kernel command line:\n"
+		  "  altkit.vg=UUID           system mode: activate that VG, mount its root LV\n"
+		  "                           (root=, rootfstype=, rootflags=, rw), switch_root\n"
+		  "                           to init= (default /sbin/init)\n"
+		  "  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
+		  "  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
+		  "                           its payload.sh, then power off (tests)\n"
+		  "  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
+		  "  altkit.firstboot_timeout=SECONDS\n"
+		  "                           longest run of a pending first-boot script (default 600)\n",
+};
 
 #define PAYLOAD_LABEL "altkit-payload"
 #define PAYLOAD_DIR "/payload"
@@ -128,13 +137,14 @@ static void print_volume_groups(FILE *out)
 	struct lvm_vg *vgs;
 	size_t n;
 	char human[32];
-	int rc = lvm_vgs(NULL, &vgs, &n);
+	struct err e;
+	int rc = lvm_vgs(NULL, &vgs, &n, &e);
 	if (rc == -ENOENT) {
 		fputs("  (lvm is not available)\n", out);
 		return;
 	}
 	if (rc < 0) {
-		fprintf(out, "  (lvm failed: %s)\n", lvm_last_error());
+		fprintf(out, "  (lvm failed: %s)\n", e.msg);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -356,26 +366,20 @@ static void say_rename(const struct vgroles_step *st, void *arg)
 	fflush(stdout);
 }
 
+static void snapshot_removed(void *arg, const char *name, const struct err *e)
+{
+	(void)arg;
+	if (!e)
+		printf("altkit-init: removed '%s', a snapshot left by an interrupted alt_disk_copy\n", name);
+}
+
 /* A snapshot alt_disk_copy takes is temporary; one still here was left by an
  * interrupted run. It has its origin's filesystem UUID, so it goes before
  * activation: fstab's UUID= must find the origin only. */
 static void remove_stale_snapshots(const char *uuid)
 {
-	char select[160];
-	struct lvm_lv *lvs;
-	size_t n;
-	snprintf(select, sizeof(select), "vg_uuid=%s && lv_name=~^altkit_snap_", uuid);
-	if (lvm_lvs(select, &lvs, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		char name[300];
-		snprintf(name, sizeof(name), "%s/%s", lvs[i].vg_name, lvs[i].name);
-		const char *args[] = { "lvremove", "-y", name, NULL };
-		if (lvm_run(args) == 0)
-			printf("altkit-init: removed '%s', a snapshot left by an interrupted alt_disk_copy\n", name);
-	}
+	altvg_remove_snapshots(uuid, NULL, snapshot_removed, NULL);
 	fflush(stdout);
-	free(lvs);
 }
 
 #define FIRSTBOOT "etc/altkit/firstboot"
@@ -452,41 +456,52 @@ static void run_firstboot(int root_ro, double limit_s)
 
 /* System mode: boot the root LV of the VG whose UUID is on the command line.
  * Returns only on failure, with the reason in why. */
-static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
+/* Its PVs may appear after the initramfs has started: wait altkit.settle
+ * seconds (10) for the VG. */
+static int wait_for_vg(const struct cmdline *cl, const char *select)
 {
-	char select[96], vgname[128];
 	struct lvm_vg *vgs = NULL;
 	size_t n = 0;
 	const char *v = cmdline_get(cl, "altkit.settle");
 	double wait_s = v ? atof(v) : 10.0;
-
-	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
-	/* its PVs may appear after the initramfs has started */
 	for (double t = now();; sleep_ms(200)) {
 		free(vgs);
-		if (lvm_vgs(select, &vgs, &n) == 0 && n == 1)
+		if (lvm_vgs(select, &vgs, &n, NULL) == 0 && n == 1)
 			break;
 		if (now() - t > wait_s) {
 			free(vgs);
-			snprintf(why, whylen, "no volume group with UUID %s was found", uuid);
-			return;
+			return -1;
 		}
 	}
 	free(vgs);
+	return 0;
+}
+
+static void boot_system(const struct cmdline *cl, const char *uuid, char *why, size_t whylen)
+{
+	char select[96], vgname[128];
+	struct err e;
+
+	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
+	if (wait_for_vg(cl, select) < 0) {
+		snprintf(why, whylen, "no volume group with UUID %s was found", uuid);
+		return;
+	}
 
 	/* Names before activation: the booted VG becomes rootvg (DESIGN §2). */
-	int rc = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(cl, testhook_name(HOOK_CUT_AFTER_RENAMES)));
+	int rc = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(cl, testhook_name(HOOK_CUT_AFTER_RENAMES)),
+				   &e);
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot give volume group %s the name '%s': %s", uuid, ROOTVG,
-			 rc == LVM_E_FAILED ? lvm_last_error() : strerror(-rc));
+			 rc == LVM_E_FAILED ? e.msg : strerror(-rc));
 		return;
 	}
 	snprintf(vgname, sizeof(vgname), "%s", ROOTVG);
 	remove_stale_snapshots(uuid);
 
 	const char *activate[] = { "vgchange", "-ay", "--select", select, NULL };
-	if (lvm_run(activate) < 0) {
-		snprintf(why, whylen, "cannot activate volume group '%s': %s", vgname, lvm_last_error());
+	if (lvm_run(activate, &e) < 0) {
+		snprintf(why, whylen, "cannot activate volume group '%s': %s", vgname, e.msg);
 		return;
 	}
 	char rootdev[300];
@@ -562,29 +577,17 @@ static _Noreturn void recovery(const struct cmdline *cl)
 
 int cmd_altkit_init(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "banner", no_argument, NULL, 'b' },
-		{ "run-payload", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct optparser p;
 	int c, banner = 0, payload_only = 0;
-	while ((c = getopt_long(argc, argv, "bh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
+	opt_init(&p, &spec, argc, argv);
+	while ((c = opt_next(&p)) > 0) {
+		if (c == 'b')
 			banner = 1;
-			break;
-		case 'p':
+		else if (c == OPT_RUN_PAYLOAD)
 			payload_only = 1;
-			break;
-		case 'h':
-			print_usage(stdout, usage_text);
-			return close_stdout();
-		default:
-			print_usage(stderr, usage_text);
-			return EXIT_USAGE;
-		}
 	}
+	if (c == OPT_EXIT)
+		return p.rc;
 	if (banner) {
 		print_banner(stdout);
 		return close_stdout();

@@ -95,21 +95,18 @@ static int build_entries(char **names, size_t n, struct efiboot_entry *entries)
 	size_t i;
 	for (i = 0; i < n; i++) {
 		struct bootdisk d;
-		char why[512] = "", esp_cmdline[1024], cmdline[1024];
-		int ok = bootdisk_resolve(names[i], &d, why, sizeof(why)) == 0;
+		char esp_cmdline[1024], cmdline[1024];
+		struct err e = { 0, "" };
+		int ok = bootdisk_resolve(names[i], &d, &e) == 0;
 		for (size_t j = 0; ok && j < i; j++)
-			if (strcmp(d.disk, resolved[j]) == 0) {
-				snprintf(why, sizeof(why), "is named twice");
-				ok = 0;
-			}
-		ok = ok && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, sizeof(why)) == 0 &&
-		     bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), why, sizeof(why)) == 0;
-		if (ok && bootlist_entry_for(&d, cmdline, &entries[i]) < 0) {
-			snprintf(why, sizeof(why), "its EFI system partition has no usable partition GUID");
-			ok = 0;
-		}
+			if (strcmp(d.disk, resolved[j]) == 0)
+				ok = err_set(&e, -EINVAL, "is named twice") == 0;
+		ok = ok && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), &e) == 0 &&
+		     bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), &e) == 0;
+		if (ok && bootlist_entry_for(&d, cmdline, &entries[i]) < 0)
+			ok = err_set(&e, -EINVAL, "its EFI system partition has no usable partition GUID") == 0;
 		if (!ok) {
-			errmsg("'%s': %s; the boot list was not changed", names[i], why);
+			errmsg("'%s': %s; the boot list was not changed", names[i], e.msg);
 			break;
 		}
 		snprintf(resolved[i], sizeof(resolved[i]), "%s", d.disk);
@@ -135,6 +132,46 @@ static int write_file(const char *path, int bits)
 		return -1;
 	}
 	return 0;
+}
+
+static int no_efivars(int rc)
+{
+	if (rc == -ENOMEDIUM)
+		errmsg("efivarfs is not mounted on '%s' (mount -t efivarfs efivarfs %s)", efivars_dir(),
+		       efivars_dir());
+	else
+		errmsg("no EFI variables at '%s' (%s): this machine did not start through UEFI firmware, "
+		       "or efivarfs is not mounted", efivars_dir(), strerror(-rc));
+	return EXIT_FAIL;
+}
+
+/* Put DISKs first (or take altkit's entries out when there are none); -1
+ * after the message. */
+static int change_list(char **disks, size_t ndisks, int bits)
+{
+	struct err e = { 0, "" };
+	int rc;
+	if (ndisks) {
+		struct efiboot_entry *entries = xcalloc(ndisks, sizeof(*entries));
+		uint16_t *nums = xcalloc(ndisks, sizeof(*nums));
+		if (build_entries(disks, ndisks, entries) < 0) {
+			free(entries);
+			free(nums);
+			return -1;
+		}
+		rc = bootlist_set(entries, ndisks, bits, nums, &e);
+		for (size_t i = 0; i < ndisks; i++)
+			efiboot_entry_free(&entries[i]);
+		free(entries);
+		free(nums);
+	} else {
+		rc = bootlist_invalidate(bits, &e);
+	}
+	if (rc == BOOTLIST_UNCHANGED)
+		errmsg("%s; the boot list was not changed", e.msg);
+	else if (rc == BOOTLIST_PARTLY)
+		errmsg("%s; the boot list may be partly changed: see 'bootlist -m both -o'", e.msg);
+	return rc < 0 ? -1 : 0;
 }
 
 int cmd_bootlist(int argc, char **argv)
@@ -182,41 +219,10 @@ int cmd_bootlist(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int rc = efivars_available();
-	if (rc < 0) {
-		if (rc == -ENOMEDIUM)
-			errmsg("efivarfs is not mounted on '%s' (mount -t efivarfs efivarfs %s)", efivars_dir(),
-			       efivars_dir());
-		else
-			errmsg("no EFI variables at '%s' (%s): this machine did not start through UEFI firmware, "
-			       "or efivarfs is not mounted", efivars_dir(), strerror(-rc));
+	if (rc < 0)
+		return no_efivars(rc);
+	if ((ndisks || invalidate) && change_list(disks, ndisks, mode->bits) < 0)
 		return EXIT_FAIL;
-	}
-
-	char why[512];
-	if (ndisks) {
-		struct efiboot_entry *entries = xcalloc(ndisks, sizeof(*entries));
-		uint16_t *nums = xcalloc(ndisks, sizeof(*nums));
-		if (build_entries(disks, ndisks, entries) < 0) {
-			free(entries);
-			free(nums);
-			return EXIT_FAIL;
-		}
-		rc = bootlist_set(entries, ndisks, mode->bits, nums, why, sizeof(why));
-		for (size_t i = 0; i < ndisks; i++)
-			efiboot_entry_free(&entries[i]);
-		free(entries);
-		free(nums);
-	} else if (invalidate) {
-		rc = bootlist_invalidate(mode->bits, why, sizeof(why));
-	}
-	if (rc == BOOTLIST_UNCHANGED) {
-		errmsg("%s; the boot list was not changed", why);
-		return EXIT_FAIL;
-	}
-	if (rc == BOOTLIST_PARTLY) {
-		errmsg("%s; the boot list may be partly changed: see 'bootlist -m both -o'", why);
-		return EXIT_FAIL;
-	}
 	if (show || (!ndisks && !invalidate))
 		print_list(stdout, mode->bits);
 	if (file && write_file(file, mode->bits) < 0)

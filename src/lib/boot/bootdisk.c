@@ -20,9 +20,13 @@
 #include "readall.h"
 #include "xalloc.h"
 
-static void why_set(char *why, size_t len, const char *fmt, const char *a, const char *b)
+/* The reason in e (may be NULL); fmt is one of the literals below. */
+static void why_set(struct err *e, const char *fmt, const char *a, const char *b)
 {
-	snprintf(why, len, fmt, a, b);
+	if (e) {
+		snprintf(e->msg, sizeof(e->msg), fmt, a, b);
+		e->code = -EINVAL;
+	}
 }
 
 /* What the disks hold: one libblkid pass and one `lvm pvs` for every question. */
@@ -36,7 +40,7 @@ struct scan {
 static void scan_open(struct scan *s)
 {
 	blockdev_list(&s->list, &s->n, 1);
-	if (lvm_pvs(NULL, &s->pvs, &s->npv) < 0) {
+	if (lvm_pvs(NULL, &s->pvs, &s->npv, NULL) < 0) {
 		s->pvs = NULL;
 		s->npv = 0;
 	}
@@ -83,14 +87,14 @@ static int fill_esp(struct bootdisk *d, const struct blockdev *list, size_t n, s
 	return -ENOENT;
 }
 
-int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen)
+int bootdisk_resolve(const char *arg, struct bootdisk *d, struct err *e)
 {
 	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
 	struct scan sc;
 	size_t di = (size_t)-1;
 	memset(d, 0, sizeof(*d));
 	if (!*name || strchr(name, '/')) {
-		why_set(why, whylen, "is not a disk name (expected e.g. vdb or /dev/vdb)", "", "");
+		why_set(e, "is not a disk name (expected e.g. vdb or /dev/vdb)", "", "");
 		return -1;
 	}
 	scan_open(&sc);
@@ -101,22 +105,22 @@ int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whyl
 			di = i;
 	int rc = -1;
 	if (di == (size_t)-1)
-		why_set(why, whylen, "no such disk", "", "");
+		why_set(e, "no such disk", "", "");
 	else if (list[di].parent[0])
-		why_set(why, whylen, "is a partition of '%s'; name the whole disk", list[di].parent, "");
+		why_set(e, "is a partition of '%s'; name the whole disk", list[di].parent, "");
 	else if (list[di].optical)
-		why_set(why, whylen, "is an optical drive", "", "");
+		why_set(e, "is an optical drive", "", "");
 	else if (strcmp(list[di].pttype, "gpt") != 0)
-		why_set(why, whylen, "has no GPT partition table%s%s", list[di].pttype[0] ? " (it has " : "",
+		why_set(e, "has no GPT partition table%s%s", list[di].pttype[0] ? " (it has " : "",
 			list[di].pttype[0] ? "another)" : "");
 	else if (fill_esp(d, list, n, di) < 0)
-		why_set(why, whylen, "has no EFI system partition", "", "");
+		why_set(e, "has no EFI system partition", "", "");
 	else if (!d->part_uuid[0])
-		why_set(why, whylen, "its EFI system partition has no partition GUID", "", "");
+		why_set(e, "its EFI system partition has no partition GUID", "", "");
 	else {
 		fill_vg(d, &sc);
 		if (!d->vg_uuid[0])
-			why_set(why, whylen, "holds no volume group (nothing altkit can boot)", "", "");
+			why_set(e, "holds no volume group (nothing altkit can boot)", "", "");
 		else
 			rc = 0;
 	}
@@ -172,13 +176,13 @@ static int open_boot_file(int espfd, const char *name)
 	return fd < 0 ? -e : fd;
 }
 
-static int check_esp_files(int espfd, char *cmdline, size_t len, char *why, size_t whylen)
+static int check_esp_files(int espfd, char *cmdline, size_t len, struct err *e)
 {
 	static const char *const need[] = { "vmlinuz.efi", "initramfs.img", NULL };
 	for (int i = 0; need[i]; i++) {
 		int fd = open_boot_file(espfd, need[i]);
 		if (fd < 0) {
-			why_set(why, whylen, "its EFI system partition has no EFI/altkit/%s", need[i], "");
+			why_set(e, "its EFI system partition has no EFI/altkit/%s", need[i], "");
 			return -1;
 		}
 		close(fd);
@@ -190,14 +194,14 @@ static int check_esp_files(int espfd, char *cmdline, size_t len, char *why, size
 		char *text = read_all_fd(fd, &n);
 		close(fd);
 		if (!text) {
-			why_set(why, whylen, "its EFI/altkit/cmdline cannot be read", "", "");
+			why_set(e, "its EFI/altkit/cmdline cannot be read", "", "");
 			return -1;
 		}
 		text[strcspn(text, "\n")] = '\0';
 		size_t tl = strlen(text);
 		if (tl >= len) {
 			free(text);
-			snprintf(why, whylen, "its EFI/altkit/cmdline is longer than %zu bytes", len - 1);
+			err_set(e, -EINVAL, "its EFI/altkit/cmdline is longer than %zu bytes", len - 1);
 			return -1;
 		}
 		memcpy(cmdline, text, tl + 1);
@@ -206,13 +210,13 @@ static int check_esp_files(int espfd, char *cmdline, size_t len, char *why, size
 	return 0;
 }
 
-int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char *why, size_t whylen)
+int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, struct err *e)
 {
 	struct stat st;
 	struct mount_table mt;
 	char dir[300] = "";
 	if (stat(d->esp, &st) < 0) {
-		why_set(why, whylen, "cannot find its EFI system partition '%s'", d->esp, "");
+		why_set(e, "cannot find its EFI system partition '%s'", d->esp, "");
 		return -1;
 	}
 	if (mounts_read(&mt) == 0) {
@@ -227,14 +231,14 @@ int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char 
 		if (!mkdtemp(dir)) {
 			snprintf(dir, sizeof(dir), "/tmp/altkit-esp.XXXXXX");
 			if (!mkdtemp(dir)) {
-				why_set(why, whylen, "cannot make a directory to mount '%s' on", d->esp, "");
+				why_set(e, "cannot make a directory to mount '%s' on", d->esp, "");
 				return -1;
 			}
 		}
 		if (mount(d->esp, dir, "vfat", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-			int e = errno;
+			int saved = errno;
 			rmdir(dir);
-			snprintf(why, whylen, "cannot mount its EFI system partition '%s': %s", d->esp, strerror(e));
+			err_set(e, -EINVAL, "cannot mount its EFI system partition '%s': %s", d->esp, strerror(saved));
 			return -1;
 		}
 		mounted_here = 1;
@@ -242,9 +246,9 @@ int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char 
 	int rc = -1;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		snprintf(why, whylen, "cannot open '%s': %s", dir, strerror(errno));
+		err_set(e, -EINVAL, "cannot open '%s': %s", dir, strerror(errno));
 	else {
-		rc = check_esp_files(fd, cmdline, len, why, whylen);
+		rc = check_esp_files(fd, cmdline, len, e);
 		close(fd);
 	}
 	if (mounted_here) {
@@ -255,7 +259,7 @@ int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char 
 }
 
 int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *out, size_t len,
-		     char *why, size_t whylen)
+		     struct err *e)
 {
 	struct cmdline cl;
 	if (esp_cmdline && *esp_cmdline) {
@@ -263,14 +267,14 @@ int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *ou
 		const char *vg = cmdline_get(&cl, "altkit.vg");
 		int rc = 0;
 		if (!vg || !*vg) {
-			why_set(why, whylen, "its EFI/altkit/cmdline has no altkit.vg=", "", "");
+			why_set(e, "its EFI/altkit/cmdline has no altkit.vg=", "", "");
 			rc = -1;
 		} else if (strcmp(vg, d->vg_uuid) != 0) {
-			snprintf(why, whylen, "its EFI/altkit/cmdline boots volume group %s, but the disk holds %s",
+			err_set(e, -EINVAL, "its EFI/altkit/cmdline boots volume group %s, but the disk holds %s",
 				 vg, d->vg_uuid);
 			rc = -1;
 		} else if ((size_t)snprintf(out, len, "%s", esp_cmdline) >= len) {
-			why_set(why, whylen, "its EFI/altkit/cmdline is too long", "", "");
+			why_set(e, "its EFI/altkit/cmdline is too long", "", "");
 			rc = -1;
 		}
 		cmdline_release(&cl);
@@ -285,7 +289,7 @@ int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *ou
 		cmdline_release(&cl);
 	}
 	if (n >= len) {
-		why_set(why, whylen, "the kernel command line for it is too long", "", "");
+		why_set(e, "the kernel command line for it is too long", "", "");
 		return -1;
 	}
 	return 0;

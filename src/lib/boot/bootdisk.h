@@ -1,5 +1,7 @@
 #ifndef ALTKIT_BOOTDISK_H
 #define ALTKIT_BOOTDISK_H
+
+#include "err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +22,9 @@ struct bootdisk {
 	char vg_uuid[40];
 };
 
-/* "vdb" or "/dev/vdb" -> *d. -1 with the reason in why ("is a partition,
+/* "vdb" or "/dev/vdb" -> *d. -1 with the reason in e ("is a partition,
  * not a whole disk", "has no EFI system partition", ...). Reads only. */
-int bootdisk_resolve(const char *arg, struct bootdisk *d, char *why, size_t whylen);
+int bootdisk_resolve(const char *arg, struct bootdisk *d, struct err *e);
 
 /* Every disk with a usable ESP (partition GUID, number, size), with its VG
  * ("" when none): one look at the disks. *out is malloc'd; returns how many. */
@@ -35,14 +37,14 @@ size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max);
 /* The boot files on the disk's ESP (mounted read-only for the moment, or
  * read where it is mounted): the kernel and initrd must be there; *cmdline
  * gets the ESP's EFI/altkit/cmdline ("" when there is none). -1 with the
- * reason in why. */
-int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, char *why, size_t whylen);
+ * reason in e. */
+int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, struct err *e);
 
 /* The kernel command line to boot the disk: the ESP's cmdline with its
  * altkit.vg= checked against the disk's VG, or, without one, initrd= and
- * altkit.vg= plus the console= words of the running kernel. -1 with why. */
+ * altkit.vg= plus the console= words of the running kernel. -1 with e. */
 int bootdisk_cmdline(const struct bootdisk *d, const char *esp_cmdline, char *out, size_t len,
-		     char *why, size_t whylen);
+		     struct err *e);
 
 /* Pure: the command line of a clone: initrd=, altkit.vg=VG_UUID and
  * root=/dev/rootvg/ROOT_LV, then the source's other words (SRC: its ESP's

@@ -119,20 +119,20 @@ struct undo {
 
 /* Keep the variable's state before the first change; a variable that cannot
  * be read (or a full log) stops the change before anything is written. */
-static int undo_save(struct undo *u, const char *name, char *why, size_t whylen)
+static int undo_save(struct undo *u, const char *name, struct err *err)
 {
 	for (size_t i = 0; i < u->n; i++)
 		if (strcmp(u->v[i].name, name) == 0)
 			return 0;       /* the first state is the one to restore */
 	if (u->n == sizeof(u->v) / sizeof(u->v[0])) {
-		snprintf(why, whylen, "too many variables to change at once (at most %zu)", u->n);
+		err_set(err, -EINVAL, "too many variables to change at once (at most %zu)", u->n);
 		return -E2BIG;
 	}
 	struct saved *s = &u->v[u->n];
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	int rc = efivar_get(name, &s->data, &s->len, &s->attr);
 	if (rc < 0 && rc != -ENOENT) {
-		snprintf(why, whylen, "cannot read the EFI variable %s: %s", name, strerror(-rc));
+		err_set(err, -EINVAL, "cannot read the EFI variable %s: %s", name, strerror(-rc));
 		return rc;
 	}
 	s->existed = rc == 0;
@@ -143,16 +143,18 @@ static int undo_save(struct undo *u, const char *name, char *why, size_t whylen)
 }
 
 /* Put every variable back; a variable that cannot be put back is added to
- * why. Returns how many could not. */
-static int undo_run(struct undo *u, char *why, size_t whylen)
+ * err. Returns how many could not. */
+static int undo_run(struct undo *u, struct err *err)
 {
 	int failed = 0;
 	while (u->n > 0) {
 		struct saved *s = &u->v[--u->n];
 		int rc = s->existed ? efivar_set(s->name, s->data, s->len, s->attr) : efivar_del(s->name);
 		if (rc < 0 && !(rc == -ENOENT && !s->existed)) {
-			size_t l = strlen(why);
-			snprintf(why + l, whylen - l, "; %s could not be put back: %s", s->name, strerror(-rc));
+			size_t l = err ? strlen(err->msg) : 0;
+			if (err)
+				snprintf(err->msg + l, sizeof(err->msg) - l, "; %s could not be put back: %s", s->name,
+					 strerror(-rc));
 			failed++;
 		}
 		free(s->data);
@@ -168,58 +170,58 @@ static void undo_forget(struct undo *u)
 }
 
 /* The end of every change: 0 kept, BOOTLIST_UNCHANGED rolled back,
- * BOOTLIST_PARTLY when a rollback failed too (why says which variable). */
-static int finish(struct undo *u, int rc, char *why, size_t whylen)
+ * BOOTLIST_PARTLY when a rollback failed too (err says which variable). */
+static int finish(struct undo *u, int rc, struct err *err)
 {
 	if (rc >= 0) {
 		undo_forget(u);
 		return 0;
 	}
-	return undo_run(u, why, whylen) ? BOOTLIST_PARTLY : BOOTLIST_UNCHANGED;
+	return undo_run(u, err) ? BOOTLIST_PARTLY : BOOTLIST_UNCHANGED;
 }
 
 static int write_var(struct undo *u, const char *name, const uint8_t *data, size_t len,
-		     char *why, size_t whylen)
+		     struct err *err)
 {
-	int rc = undo_save(u, name, why, whylen);
+	int rc = undo_save(u, name, err);
 	if (rc < 0)
 		return rc;
 	rc = efivar_set(name, data, len, EFIVAR_NV_BS_RT);
 	if (rc < 0)
-		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
+		err_set(err, -EINVAL, "cannot write the EFI variable %s: %s", name, strerror(-rc));
 	return rc;
 }
 
 static int write_u16s(struct undo *u, const char *name, const uint16_t *v, size_t n,
-		      char *why, size_t whylen)
+		      struct err *err)
 {
-	int rc = undo_save(u, name, why, whylen);
+	int rc = undo_save(u, name, err);
 	if (rc < 0)
 		return rc;
 	rc = efivar_set_u16s(name, v, n);
 	if (rc < 0)
-		snprintf(why, whylen, "cannot write the EFI variable %s: %s", name, strerror(-rc));
+		err_set(err, -EINVAL, "cannot write the EFI variable %s: %s", name, strerror(-rc));
 	return rc;
 }
 
-static int delete_var(struct undo *u, const char *name, char *why, size_t whylen)
+static int delete_var(struct undo *u, const char *name, struct err *err)
 {
-	int rc = undo_save(u, name, why, whylen);
+	int rc = undo_save(u, name, err);
 	if (rc < 0)
 		return rc;
 	rc = efivar_del(name);
 	if (rc < 0 && rc != -ENOENT) {
-		snprintf(why, whylen, "cannot remove the EFI variable %s: %s", name, strerror(-rc));
+		err_set(err, -EINVAL, "cannot remove the EFI variable %s: %s", name, strerror(-rc));
 		return rc;
 	}
 	return 0;
 }
 
-static int read_order(uint16_t **order, size_t *n, char *why, size_t whylen)
+static int read_order(uint16_t **order, size_t *n, struct err *err)
 {
 	int rc = bootlist_read("BootOrder", order, n);
 	if (rc < 0)
-		snprintf(why, whylen, "cannot read BootOrder: %s", strerror(-rc));
+		err_set(err, -EINVAL, "cannot read BootOrder: %s", strerror(-rc));
 	return rc;
 }
 
@@ -250,19 +252,19 @@ static int free_number(const uint16_t *existing, size_t n, const uint16_t *taken
 /* Write E as Boot####, reusing a matching entry's number; unchanged bytes are
  * not rewritten (NVRAM has a limited number of writes). */
 static int put_entry(struct undo *u, const struct efiboot_entry *e, const uint16_t *existing, size_t nex,
-		     const uint16_t *taken, size_t ntaken, uint16_t *num, char *why, size_t whylen)
+		     const uint16_t *taken, size_t ntaken, uint16_t *num, struct err *err)
 {
 	uint8_t *buf, *old = NULL;
 	size_t len, oldlen = 0;
 	int rc = efiboot_encode(e, &buf, &len);
 	if (rc < 0) {
-		snprintf(why, whylen, "cannot build the load option for '%s': %s", e->description, strerror(-rc));
+		err_set(err, -EINVAL, "cannot build the load option for '%s': %s", e->description, strerror(-rc));
 		return rc;
 	}
 	int n = find_same_entry(e, existing, nex);
 	if (n < 0 && (n = free_number(existing, nex, taken, ntaken)) < 0) {
 		free(buf);
-		snprintf(why, whylen, "no free Boot#### number is left");
+		err_set(err, -EINVAL, "no free Boot#### number is left");
 		return -ENOSPC;
 	}
 	*num = (uint16_t)n;
@@ -271,7 +273,7 @@ static int put_entry(struct undo *u, const struct efiboot_entry *e, const uint16
 	if (efivar_get(name, &old, &oldlen, NULL) == 0 && oldlen == len && memcmp(old, buf, len) == 0)
 		rc = 0;
 	else
-		rc = write_var(u, name, buf, len, why, whylen);
+		rc = write_var(u, name, buf, len, err);
 	free(old);
 	free(buf);
 	return rc;
@@ -292,14 +294,14 @@ static int reads_back(uint16_t num, const struct efiboot_entry *e)
 }
 
 int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
-		 char *why, size_t whylen)
+		 struct err *err)
 {
 	struct undo u = { .n = 0 };
 	uint16_t *existing = NULL, *order = NULL, *neworder = NULL;
 	size_t nex = 0, norder = 0;
 	int rc = efivar_boot_numbers(&existing, &nex);
 	if (rc < 0) {
-		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
+		err_set(err, -EINVAL, "cannot list the Boot#### variables: %s", strerror(-rc));
 		return BOOTLIST_UNCHANGED;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -311,35 +313,35 @@ int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint1
 			nums[i] = nums[j];
 			continue;
 		}
-		rc = put_entry(&u, &entries[i], existing, nex, nums, i, &nums[i], why, whylen);
+		rc = put_entry(&u, &entries[i], existing, nex, nums, i, &nums[i], err);
 		/* what the firmware will read is what was meant */
 		if (rc == 0 && !reads_back(nums[i], &entries[i])) {
-			snprintf(why, whylen, "Boot%04X does not read back as it was written", nums[i]);
+			err_set(err, -EINVAL, "Boot%04X does not read back as it was written", nums[i]);
 			rc = -EIO;
 		}
 	}
-	if (rc == 0 && (modes & BOOTLIST_NORMAL) && (rc = read_order(&order, &norder, why, whylen)) == 0) {
+	if (rc == 0 && (modes & BOOTLIST_NORMAL) && (rc = read_order(&order, &norder, err)) == 0) {
 		neworder = xcalloc(norder + n + 1, sizeof(*neworder));
 		size_t k = bootorder_put_first(order, norder, nums, n, neworder);
 		if (k != norder || memcmp(order, neworder, k * sizeof(*order)) != 0)
-			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+			rc = write_u16s(&u, "BootOrder", neworder, k, err);
 	}
 	if (rc == 0 && (modes & BOOTLIST_SERVICE) && n > 0)
-		rc = write_u16s(&u, "BootNext", nums, 1, why, whylen);
+		rc = write_u16s(&u, "BootNext", nums, 1, err);
 	free(existing);
 	free(order);
 	free(neworder);
-	return finish(&u, rc, why, whylen);
+	return finish(&u, rc, err);
 }
 
-int bootlist_invalidate(int modes, char *why, size_t whylen)
+int bootlist_invalidate(int modes, struct err *err)
 {
 	struct undo u = { .n = 0 };
 	int rc = 0;
 	if (modes & BOOTLIST_NORMAL) {
 		uint16_t *order, *drop, *neworder;
 		size_t n, ndrop = 0;
-		if (read_order(&order, &n, why, whylen) < 0)
+		if (read_order(&order, &n, err) < 0)
 			return BOOTLIST_UNCHANGED;
 		drop = xcalloc(n + 1, sizeof(*drop));
 		neworder = xcalloc(n + 1, sizeof(*neworder));
@@ -353,12 +355,12 @@ int bootlist_invalidate(int modes, char *why, size_t whylen)
 		}
 		size_t k = bootorder_without(order, n, drop, ndrop, neworder);
 		if (k != n)
-			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+			rc = write_u16s(&u, "BootOrder", neworder, k, err);
 		free(order);
 		free(drop);
 		free(neworder);
 		if (rc < 0)
-			return finish(&u, rc, why, whylen);
+			return finish(&u, rc, err);
 	}
 	if (rc == 0 && (modes & BOOTLIST_SERVICE)) {
 		uint16_t *next;
@@ -367,16 +369,16 @@ int bootlist_invalidate(int modes, char *why, size_t whylen)
 			struct efiboot_entry e;
 			if (n == 1 && bootlist_load(next[0], &e) == 0) {
 				if (bootlist_is_altkit(&e))
-					rc = delete_var(&u, "BootNext", why, whylen);
+					rc = delete_var(&u, "BootNext", err);
 				efiboot_entry_free(&e);
 			}
 			free(next);
 		}
 	}
-	return finish(&u, rc, why, whylen);
+	return finish(&u, rc, err);
 }
 
-int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t whylen)
+int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *err)
 {
 	struct undo u = { .n = 0 };
 	uint16_t *nums, *drop, *order = NULL, *neworder = NULL, *next = NULL;
@@ -384,7 +386,7 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t why
 	*removed = 0;
 	int rc = efivar_boot_numbers(&nums, &n);
 	if (rc < 0) {
-		snprintf(why, whylen, "cannot list the Boot#### variables: %s", strerror(-rc));
+		err_set(err, -EINVAL, "cannot list the Boot#### variables: %s", strerror(-rc));
 		return BOOTLIST_UNCHANGED;
 	}
 	drop = xcalloc(n + 1, sizeof(*drop));
@@ -397,19 +399,19 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t why
 			drop[ndrop++] = nums[i];
 		efiboot_entry_free(&e);
 	}
-	rc = ndrop ? read_order(&order, &norder, why, whylen) : 0;
+	rc = ndrop ? read_order(&order, &norder, err) : 0;
 	if (rc == 0 && ndrop) {
 		neworder = xcalloc(norder + 1, sizeof(*neworder));
 		size_t k = bootorder_without(order, norder, drop, ndrop, neworder);
 		if (k != norder)
-			rc = write_u16s(&u, "BootOrder", neworder, k, why, whylen);
+			rc = write_u16s(&u, "BootOrder", neworder, k, err);
 		if (rc == 0 && efivar_get_u16s("BootNext", &next, &nnext) == 0 && nnext == 1 &&
 		    contains(drop, ndrop, next[0]))
-			rc = delete_var(&u, "BootNext", why, whylen);
+			rc = delete_var(&u, "BootNext", err);
 		for (size_t i = 0; i < ndrop && rc == 0; i++) {
 			char name[16];
 			boot_name(name, drop[i]);
-			rc = delete_var(&u, name, why, whylen);
+			rc = delete_var(&u, name, err);
 		}
 	}
 	free(nums);
@@ -417,7 +419,7 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t why
 	free(order);
 	free(neworder);
 	free(next);
-	rc = finish(&u, rc, why, whylen);
+	rc = finish(&u, rc, err);
 	if (rc == 0)
 		*removed = ndrop;
 	return rc;
@@ -456,7 +458,7 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 		snprintf(l->description, sizeof(l->description), "%s", e.description ? e.description : "");
 		if (!looked_up) {
 			blockdev_list(&disks, &ndisks, 1);
-			if (lvm_vgs(NULL, &vgs, &nvgs) < 0)
+			if (lvm_vgs(NULL, &vgs, &nvgs, NULL) < 0)
 				nvgs = 0;
 			looked_up = 1;
 		}
@@ -480,23 +482,23 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 }
 
 int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
-		     char *disk, size_t disklen, char *why, size_t whylen)
+		     char *disk, size_t disklen, struct err *err)
 {
 	struct bootdisk d;
 	char esp_cmdline[1024];
 	if (bootdisk_of_vg(vg_uuid, &d, 1) != 1) {
-		snprintf(why, whylen, "no disk of volume group %s has an EFI system partition", vg_uuid);
+		err_set(err, -EINVAL, "no disk of volume group %s has an EFI system partition", vg_uuid);
 		return BOOTLIST_UNCHANGED;
 	}
 	snprintf(disk, disklen, "%s", d.disk);
-	if (check && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), why, whylen) < 0)
+	if (check && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), err) < 0)
 		return BOOTLIST_UNCHANGED;
 	struct efiboot_entry e;
 	if (bootlist_entry_for(&d, cmdline, &e) < 0) {
-		snprintf(why, whylen, "%s: its EFI system partition has no usable partition GUID", d.disk);
+		err_set(err, -EINVAL, "%s: its EFI system partition has no usable partition GUID", d.disk);
 		return BOOTLIST_UNCHANGED;
 	}
-	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, why, whylen);
+	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, err);
 	efiboot_entry_free(&e);
 	return rc;
 }

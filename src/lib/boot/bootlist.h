@@ -1,5 +1,7 @@
 #ifndef ALTKIT_BOOTLIST_H
 #define ALTKIT_BOOTLIST_H
+
+#include "err.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,8 +11,8 @@
 /* The firmware boot list: Boot#### load options, BootOrder, BootNext,
  * BootCurrent. Every change is all or nothing: the variables written are
  * put back as they were when a later write fails. The changing functions
- * return 0, or BOOTLIST_UNCHANGED with the reason in why, or BOOTLIST_PARTLY
- * when even putting back failed (why names the variables); never print. */
+ * return 0, or BOOTLIST_UNCHANGED with the reason in e, or BOOTLIST_PARTLY
+ * when even putting back failed (e names the variables); never print. */
 
 enum { BOOTLIST_NORMAL = 1, BOOTLIST_SERVICE = 2 };
 enum { BOOTLIST_UNCHANGED = -1, BOOTLIST_PARTLY = -2 };
@@ -40,14 +42,14 @@ int bootlist_load(uint16_t num, struct efiboot_entry *e);
  * as meant, then put them first in BootOrder (NORMAL) and/or set BootNext to
  * the first (SERVICE). nums gets the entries' numbers. */
 int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
-		 char *why, size_t whylen);
+		 struct err *e);
 
 /* -i: altkit's entries out of BootOrder (NORMAL) and out of BootNext (SERVICE). */
-int bootlist_invalidate(int modes, char *why, size_t whylen);
+int bootlist_invalidate(int modes, struct err *e);
 
 /* Remove every entry that boots the VG with this UUID (Boot####, its place in
  * BootOrder, BootNext). *removed gets how many. */
-int bootlist_drop_vg(const char *vg_uuid, size_t *removed, char *why, size_t whylen);
+int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *e);
 
 
 /* An entry as people read it: the disk it boots now, the VG by name. */
@@ -66,5 +68,5 @@ int bootlist_read(const char *var, uint16_t **nums, size_t *n);
 /* Put the disk of the VG (the first with an ESP) first in BootOrder, booting
  * CMDLINE. check: the ESP must hold the kernel and initrd. *num and disk get what was set. */
 int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16_t *num,
-		     char *disk, size_t disklen, char *why, size_t whylen);
+		     char *disk, size_t disklen, struct err *e);
 #endif

@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,11 +11,12 @@
 #include "size.h"
 #include "xalloc.h"
 
-static int fail(struct layout_error *err, unsigned line, const char *fmt, const char *arg)
+/* "line N: <what is wrong>" */
+static int fail(struct err *err, unsigned line, const char *fmt, const char *arg)
 {
-	err->line = line;
-	snprintf(err->msg, sizeof(err->msg), fmt, arg);
-	return -EINVAL;
+	char what[512];
+	snprintf(what, sizeof(what), fmt, arg);
+	return err_set(err, -EINVAL, "line %u: %s", line, what);
 }
 
 /* LVM names: letters, digits and . _ - +; not starting with '-'. */
@@ -28,7 +30,7 @@ static int valid_lv_name(const char *s)
 	return 1;
 }
 
-static int parse_line(char *line, unsigned lineno, struct layout_entry *e, struct layout_error *err)
+static int parse_line(char *line, unsigned lineno, struct layout_entry *e, struct err *err)
 {
 	char *f[5];
 	int n = 0;
@@ -72,7 +74,7 @@ static int parse_line(char *line, unsigned lineno, struct layout_entry *e, struc
 	return 0;
 }
 
-int layout_parse(const char *text, struct layout *l, struct layout_error *err)
+int layout_parse(const char *text, struct layout *l, struct err *err)
 {
 	char *copy = xstrdup(text);
 	size_t cap = 8;
@@ -111,18 +113,17 @@ int layout_parse(const char *text, struct layout *l, struct layout_error *err)
 	return rc;
 }
 
-int layout_load(const char *file, struct layout *l, struct layout_error *err)
+int layout_load(const char *file, struct layout *l, struct err *err)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return err_errno(err, -errno, "cannot read '%s'", file);
 	size_t len;
 	char *buf = read_all_fd(fd, &len);
 	int e = errno;
 	close(fd);
 	if (!buf)
-		return -e;
-	err->line = 0;
+		return err_errno(err, -e, "cannot read '%s'", file);
 	int rc = strlen(buf) != len ? fail(err, 0, "holds a NUL byte%s", "") : layout_parse(buf, l, err);
 	free(buf);
 	return rc;

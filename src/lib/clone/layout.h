@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
+
 /* alt_disk_copy -i: the clone's LVs, one per line (like AIX image.data):
  *
  *   # name   size       fstype  mountpoint
@@ -33,14 +35,10 @@ struct layout {
 	size_t n;
 };
 
-struct layout_error {
-	unsigned line;
-	char msg[256];
-};
-
-/* Parse text; 0, or -EINVAL with err filled ("size 'x': expected ..."). */
-int layout_parse(const char *text, struct layout *l, struct layout_error *err);
-int layout_load(const char *file, struct layout *l, struct layout_error *err);
+/* Parse text; 0, or -EINVAL with err filled ("line 2: size 'x': expected
+ * ..."). layout_load: -errno when the file cannot be read. */
+int layout_parse(const char *text, struct layout *l, struct err *err);
+int layout_load(const char *file, struct layout *l, struct err *err);
 void layout_release(struct layout *l);
 /* The entry for a source LV: by mount point, or by name when it has none. */
 const struct layout_entry *layout_find(const struct layout *l, const char *mountpoint, const char *lvname);

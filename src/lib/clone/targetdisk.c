@@ -13,10 +13,12 @@
 #include "mounts.h"
 #include "targetdisk.h"
 
-static int refuse(struct target_refusal *why, const char *fmt, const char *arg)
+/* "'vdb': <reason>" */
+static int refuse(struct err *e, const char *disk, const char *fmt, const char *arg)
 {
-	snprintf(why->reason, sizeof(why->reason), fmt, arg);
-	return -1;
+	char reason[600];
+	snprintf(reason, sizeof(reason), fmt, arg);
+	return err_set(e, -EBUSY, "'%s': %s", disk, reason);
 }
 
 static int read_line(const char *path, char *buf, size_t len)
@@ -80,67 +82,69 @@ static size_t disk_nodes(const char *disk, struct node *nodes, size_t max)
 	return n;
 }
 
-int target_disk_check(const char *arg, const char *source_vg, struct target_disk *d,
-		      struct target_refusal *why)
+/* What sysfs says: a whole disk, writable, with a medium. */
+static int check_sysfs(const char *arg, const char *name, struct target_disk *d, struct err *e)
 {
 	char path[512], buf[128];
-	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
-
-	memset(d, 0, sizeof(*d));
 	if (!*name || strchr(name, '/') || strlen(name) >= sizeof(d->name))
-		return refuse(why, "is not a disk name", "");
+		return refuse(e, arg, "is not a disk name", "");
 	snprintf(path, sizeof(path), "/sys/class/block/%s", name);
 	if (access(path, F_OK) < 0)
-		return refuse(why, "no such disk", "");
+		return refuse(e, arg, "no such disk", "");
 	snprintf(path, sizeof(path), "/sys/class/block/%s/partition", name);
 	if (access(path, F_OK) == 0)
-		return refuse(why, "is a partition, not a whole disk", "");
+		return refuse(e, arg, "is a partition, not a whole disk", "");
 	if (strncmp(name, "dm-", 3) == 0 || strncmp(name, "loop", 4) == 0 || strncmp(name, "sr", 2) == 0)
-		return refuse(why, "is not a disk (device-mapper, loop or optical device)", "");
+		return refuse(e, arg, "is not a disk (device-mapper, loop or optical device)", "");
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(d->dev, sizeof(d->dev), "/dev/%s", name);
 
 	snprintf(path, sizeof(path), "/sys/block/%s/ro", name);
 	if (read_line(path, buf, sizeof(buf)) == 0 && strcmp(buf, "1") == 0)
-		return refuse(why, "is read-only", "");
+		return refuse(e, arg, "is read-only", "");
 	snprintf(path, sizeof(path), "/sys/block/%s/size", name);
 	if (read_line(path, buf, sizeof(buf)) == 0)
 		d->size = strtoull(buf, NULL, 10) * 512;
 	if (d->size == 0)
-		return refuse(why, "has no medium (size 0)", "");
+		return refuse(e, arg, "has no medium (size 0)", "");
+	return 0;
+}
 
-	struct node nodes[128];
-	size_t nn = disk_nodes(name, nodes, 128);
-	if (nn == 0)
-		return refuse(why, "cannot be read from sysfs", "");
-	d->major = nodes[0].major;
-	d->minor = nodes[0].minor;
+static int same_node(dev_t rdev, const struct node *nodes, size_t nn)
+{
+	for (size_t j = 0; j < nn; j++)
+		if (major(rdev) == nodes[j].major && minor(rdev) == nodes[j].minor)
+			return (int)j;
+	return -1;
+}
 
-	/* In a VG: the disk itself or one of its partitions is a PV. */
+/* In a VG: the disk itself or one of its partitions is a PV. */
+static int check_pvs(const char *arg, const char *source_vg, const struct node *nodes, size_t nn, struct err *e)
+{
 	struct lvm_pv *pvs;
 	size_t npv;
-	if (lvm_pvs(NULL, &pvs, &npv) == 0) {
-		for (size_t i = 0; i < npv; i++) {
-			struct stat st;
-			if (stat(pvs[i].name, &st) < 0 || !S_ISBLK(st.st_mode))
-				continue;
-			for (size_t j = 0; j < nn; j++) {
-				if (major(st.st_rdev) != nodes[j].major || minor(st.st_rdev) != nodes[j].minor)
-					continue;
-				int rc;
-				if (!pvs[i].vg_name[0])
-					rc = refuse(why, "holds an LVM physical volume (%s) outside any volume group; run 'lvm pvremove' first", pvs[i].name);
-				else if (source_vg && strcmp(pvs[i].vg_name, source_vg) == 0)
-					rc = refuse(why, "holds the source volume group '%s'", pvs[i].vg_name);
-				else
-					rc = refuse(why, "is in use by volume group '%s'", pvs[i].vg_name);
-				free(pvs);
-				return rc;
-			}
-		}
-		free(pvs);
+	int rc = 0;
+	if (lvm_pvs(NULL, &pvs, &npv, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < npv && rc == 0; i++) {
+		struct stat st;
+		if (stat(pvs[i].name, &st) < 0 || !S_ISBLK(st.st_mode) || same_node(st.st_rdev, nodes, nn) < 0)
+			continue;
+		if (!pvs[i].vg_name[0])
+			rc = refuse(e, arg, "holds an LVM physical volume (%s) outside any volume group; run 'lvm pvremove' first", pvs[i].name);
+		else if (source_vg && strcmp(pvs[i].vg_name, source_vg) == 0)
+			rc = refuse(e, arg, "holds the source volume group '%s'", pvs[i].vg_name);
+		else
+			rc = refuse(e, arg, "is in use by volume group '%s'", pvs[i].vg_name);
 	}
+	free(pvs);
+	return rc;
+}
 
+/* Mounted, held (device-mapper, md) or a swap area in use. */
+static int check_users(const char *arg, const char *name, const struct node *nodes, size_t nn, struct err *e)
+{
+	char path[512];
 	struct mount_table mt;
 	if (mounts_read(&mt) == 0) {
 		for (size_t j = 0; j < nn; j++) {
@@ -149,7 +153,7 @@ int target_disk_check(const char *arg, const char *source_vg, struct target_disk
 				char what[600];
 				snprintf(what, sizeof(what), "'%s' on %s", nodes[j].name, m->target);
 				mounts_release(&mt);
-				return refuse(why, "is mounted (%s)", what);
+				return refuse(e, arg, "is mounted (%s)", what);
 			}
 		}
 		mounts_release(&mt);
@@ -162,23 +166,40 @@ int target_disk_check(const char *arg, const char *source_vg, struct target_disk
 			snprintf(path, sizeof(path), "/sys/block/%s/%s/holders", name, nodes[j].name);
 		first_holder(path, holder, sizeof(holder));
 		if (holder[0])
-			return refuse(why, "is in use by %s", holder);
+			return refuse(e, arg, "is in use by %s", holder);
 	}
 	/* A swap area in use does not show as a mount. */
 	FILE *f = fopen("/proc/swaps", "re");
 	char line[512];
-	while (f && fgets(line, sizeof(line), f)) {
+	int rc = 0;
+	while (f && rc == 0 && fgets(line, sizeof(line), f)) {
 		char dev[256];
 		struct stat st;
+		int j;
 		if (sscanf(line, "%255s", dev) != 1 || stat(dev, &st) < 0)
 			continue;
-		for (size_t j = 0; j < nn; j++)
-			if (major(st.st_rdev) == nodes[j].major && minor(st.st_rdev) == nodes[j].minor) {
-				fclose(f);
-				return refuse(why, "is in use as swap (%s)", nodes[j].name);
-			}
+		if ((j = same_node(st.st_rdev, nodes, nn)) >= 0)
+			rc = refuse(e, arg, "is in use as swap (%s)", nodes[j].name);
 	}
 	if (f)
 		fclose(f);
-	return 0;
+	return rc;
+}
+
+int target_disk_check(const char *arg, const char *source_vg, struct target_disk *d, struct err *e)
+{
+	const char *name = strncmp(arg, "/dev/", 5) == 0 ? arg + 5 : arg;
+	int rc;
+	memset(d, 0, sizeof(*d));
+	if ((rc = check_sysfs(arg, name, d, e)) < 0)
+		return rc;
+	struct node nodes[128];
+	size_t nn = disk_nodes(name, nodes, 128);
+	if (nn == 0)
+		return refuse(e, arg, "cannot be read from sysfs", "");
+	d->major = nodes[0].major;
+	d->minor = nodes[0].minor;
+	if ((rc = check_pvs(arg, source_vg, nodes, nn, e)) < 0)
+		return rc;
+	return check_users(arg, name, nodes, nn, e);
 }

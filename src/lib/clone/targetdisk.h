@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 /* Can a disk be given to alt_disk_copy? Every reason it cannot, in words. */
 
 struct target_disk {
@@ -12,15 +14,10 @@ struct target_disk {
 	unsigned major, minor;
 };
 
-/* Why a disk was refused: filled with the reason ("is a partition, not a
- * whole disk", "is in use by volume group 'datavg'", ...). */
-struct target_refusal {
-	char reason[256];
-};
-
 /* Check one disk named "vdb" or "/dev/vdb". SOURCE_VG is the name of the VG
  * being cloned (its PVs are refused as "holds the source volume group").
- * Returns 0 (and fills *d) or -1 with the reason. Reads only. */
-int target_disk_check(const char *name, const char *source_vg, struct target_disk *d,
-		      struct target_refusal *why);
+ * Returns 0 (and fills *d) or a negative code with the reason in e:
+ * "'vdb': is a partition, not a whole disk", "'vdd': is in use by volume
+ * group 'datavg'", ... Reads only. */
+int target_disk_check(const char *name, const char *source_vg, struct target_disk *d, struct err *e);
 #endif

@@ -36,14 +36,14 @@ void altinst_parse_tags(const char *tags, struct altinst_state *st)
 	}
 }
 
-int altinst_read(const char *vgname, struct altinst_state *st)
+int altinst_read(const char *vgname, struct altinst_state *st, struct err *e)
 {
 	char select[192];
 	struct lvm_vg *vgs;
 	size_t n;
 	memset(st, 0, sizeof(*st));
 	snprintf(select, sizeof(select), "vg_name=%s", vgname);
-	int rc = lvm_vgs(select, &vgs, &n);
+	int rc = lvm_vgs(select, &vgs, &n, e);
 	if (rc < 0)
 		return rc;
 	if (n > 0) {
@@ -71,34 +71,32 @@ int altinst_parse_phases(const char *s, int want[ALTINST_PHASES + 1])
 	return -EINVAL;
 }
 
-int altinst_check_order(const int want[ALTINST_PHASES + 1], const struct altinst_state *st,
-			char *why, size_t len)
+int altinst_check_order(const int want[ALTINST_PHASES + 1], const struct altinst_state *st, struct err *e)
 {
 	if (want[1]) {
 		if (st->exists) {
-			snprintf(why, len, "volume group '%s' already exists%s; remove it with "
+			err_set(e, -EINVAL, "volume group '%s' already exists%s; remove it with "
 				 "'alt_rootvg_op -X %s' or continue it with -P 2 or -P 3", ALTINST_VG,
 				 st->running ? " (an interrupted run)" : "", ALTINST_VG);
-			return -1;
+			return -EINVAL;
 		}
 		return 0;
 	}
 	int first = want[2] ? 2 : 3;
 	if (!st->exists) {
-		snprintf(why, len, "phase %d needs the clone made by phase 1, and there is no volume group '%s'",
+		return err_set(e, -EINVAL, "phase %d needs the clone made by phase 1, and there is no volume group '%s'",
 			 first, ALTINST_VG);
-		return -1;
 	}
 	if (!st->done[1]) {
-		snprintf(why, len, "phase %d needs phase 1 completed, but phase 1 of '%s' %s; remove it with "
+		err_set(e, -EINVAL, "phase %d needs phase 1 completed, but phase 1 of '%s' %s; remove it with "
 			 "'alt_rootvg_op -X %s' and start again", first, ALTINST_VG,
 			 st->running == 1 ? "was interrupted" : "never completed", ALTINST_VG);
-		return -1;
+		return -EINVAL;
 	}
 	if (st->done[3]) {
-		snprintf(why, len, "phase 3 of '%s' is already done: the clone is complete; wake it with "
+		err_set(e, -EINVAL, "phase 3 of '%s' is already done: the clone is complete; wake it with "
 			 "'alt_rootvg_op -W' to change it", ALTINST_VG);
-		return -1;
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -5,12 +5,11 @@
 #include <string.h>
 
 #include "testhook.h"
+#include "err.h"
 #include "json.h"
 #include "lvm.h"
 #include "run.h"
 #include "xalloc.h"
-
-static char last_error[512];
 
 const char *lvm_program(void)
 {
@@ -18,15 +17,10 @@ const char *lvm_program(void)
 	return p ? p : "lvm";
 }
 
-const char *lvm_last_error(void)
+/* The last non-empty line of lvm's stderr, trimmed. */
+static void last_line(const char *err, char *out, size_t len)
 {
-	return last_error;
-}
-
-/* Keep the last non-empty line of lvm's stderr, trimmed. */
-static void keep_error(const char *err)
-{
-	last_error[0] = '\0';
+	out[0] = '\0';
 	if (!err)
 		return;
 	const char *end = err + strlen(err);
@@ -37,10 +31,12 @@ static void keep_error(const char *err)
 		start--;
 	while (start < end && *start == ' ')
 		start++;
-	snprintf(last_error, sizeof(last_error), "%.*s", (int)(end - start), start);
+	snprintf(out, len, "%.*s", (int)(end - start), start);
 }
 
-static int run_lvm(const char *const args[], int flags, struct run_result *r)
+/* Run lvm ARGS; on failure e holds lvm's last error line, or why it could
+ * not run. */
+static int run_lvm(const char *const args[], int flags, struct run_result *r, struct err *e)
 {
 	size_t n = 0;
 	while (args[n])
@@ -51,19 +47,34 @@ static int run_lvm(const char *const args[], int flags, struct run_result *r)
 	int rc = run_argv((char *const *)argv, flags | RUN_CAPTURE_ERR | RUN_NULL_IN, r);
 	free(argv);
 	if (rc < 0)
-		return rc;
-	keep_error(r->err);
-	if (r->status != 0)
-		return LVM_E_FAILED;
+		return err_set(e, rc, "%s", strerror(-rc));
+	if (r->status != 0) {
+		char line[512];
+		last_line(r->err, line, sizeof(line));
+		return err_set(e, LVM_E_FAILED, "%s", line);
+	}
 	return 0;
 }
 
-int lvm_run(const char *const args[])
+int lvm_run(const char *const args[], struct err *e)
 {
 	/* its chatter ("Volume group ... successfully renamed") is not ours to print */
 	struct run_result r;
-	int rc = run_lvm(args, RUN_CAPTURE_OUT, &r);
+	int rc = run_lvm(args, RUN_CAPTURE_OUT, &r, e);
 	run_result_release(&r);
+	return rc;
+}
+
+int lvm_do(const char *what, const char *const args[], struct err *e)
+{
+	size_t n = 0;
+	while (args[n])
+		n++;
+	const char **argv = xcalloc(n + 2, sizeof(char *));
+	argv[0] = lvm_program();
+	memcpy(argv + 1, args, n * sizeof(char *));
+	int rc = run_checked(what, (char *const *)argv, e);
+	free(argv);
 	return rc;
 }
 
@@ -83,7 +94,7 @@ int lvm_has_tag(const char *tags, const char *tag)
 /* Run a report and hand each row object of section KIND ("vg", "lv", "pv") to fill. */
 static int report(const char *cmd, const char *kind, const char *fields, const char *select,
 		  void (*fill)(const struct json *row, void *item), size_t item_size,
-		  void **out, size_t *n)
+		  void **out, size_t *n, struct err *e)
 {
 	const char *args[16] = { cmd, "--reportformat", "json", "--units", "b", "--nosuffix",
 				 "-o", fields };
@@ -95,7 +106,7 @@ static int report(const char *cmd, const char *kind, const char *fields, const c
 	args[a] = NULL;
 
 	struct run_result r;
-	int rc = run_lvm(args, RUN_CAPTURE_OUT, &r);
+	int rc = run_lvm(args, RUN_CAPTURE_OUT, &r, e);
 	*out = NULL;
 	*n = 0;
 	if (rc < 0) {
@@ -105,7 +116,7 @@ static int report(const char *cmd, const char *kind, const char *fields, const c
 	struct json *j;
 	if (json_parse(r.out, &j, NULL) < 0) {
 		run_result_release(&r);
-		return LVM_E_BADREPORT;
+		return err_set(e, LVM_E_BADREPORT, "cannot parse the report of 'lvm %s'", cmd);
 	}
 	run_result_release(&r);
 	struct json *rep = json_get(j, "report");
@@ -146,10 +157,10 @@ static void fill_vg(const struct json *row, void *item)
 	vg->lv_count = (unsigned)get_u64(row, "lv_count");
 }
 
-int lvm_vgs(const char *select, struct lvm_vg **out, size_t *n)
+int lvm_vgs(const char *select, struct lvm_vg **out, size_t *n, struct err *e)
 {
 	return report("vgs", "vg", "vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,pv_count,lv_count,vg_tags",
-		      select, fill_vg, sizeof(**out), (void **)out, n);
+		      select, fill_vg, sizeof(**out), (void **)out, n, e);
 }
 
 static void fill_lv(const struct json *row, void *item)
@@ -167,10 +178,10 @@ static void fill_lv(const struct json *row, void *item)
 	lv->open = strlen(lv->attr) > 5 && lv->attr[5] == 'o';
 }
 
-int lvm_lvs(const char *select, struct lvm_lv **out, size_t *n)
+int lvm_lvs(const char *select, struct lvm_lv **out, size_t *n, struct err *e)
 {
 	return report("lvs", "lv", "vg_name,lv_name,lv_uuid,lv_size,lv_attr,lv_path,lv_dm_path",
-		      select, fill_lv, sizeof(**out), (void **)out, n);
+		      select, fill_lv, sizeof(**out), (void **)out, n, e);
 }
 
 static void fill_pv(const struct json *row, void *item)
@@ -182,8 +193,8 @@ static void fill_pv(const struct json *row, void *item)
 	pv->size = get_u64(row, "pv_size");
 }
 
-int lvm_pvs(const char *select, struct lvm_pv **out, size_t *n)
+int lvm_pvs(const char *select, struct lvm_pv **out, size_t *n, struct err *e)
 {
 	return report("pvs", "pv", "pv_name,vg_name,vg_uuid,pv_size", select, fill_pv,
-		      sizeof(**out), (void **)out, n);
+		      sizeof(**out), (void **)out, n, e);
 }

@@ -3,11 +3,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 /* LVM through the static `lvm` binary: reports read as JSON, changes made
  * with an argv. Library code: returns 0 or -errno / an LVM_E* code. */
 
 enum {
-	LVM_E_FAILED = -1000,   /* lvm ran and failed; lvm_last_error() says why */
+	LVM_E_FAILED = -1000,   /* lvm ran and failed; e says why */
 	LVM_E_BADREPORT = -1001,/* lvm's report could not be parsed */
 };
 
@@ -41,15 +43,18 @@ struct lvm_pv {
 const char *lvm_program(void);
 
 /* Run `lvm ARGS...` (args NULL-terminated, without "lvm"); its stdout is
- * dropped, its stderr kept for lvm_last_error(). Returns 0, LVM_E_FAILED, or -errno if it cannot run. */
-int lvm_run(const char *const args[]);
-/* The last error line lvm printed (empty when none). */
-const char *lvm_last_error(void);
+ * dropped. 0, LVM_E_FAILED with lvm's last error line in e, or -errno if
+ * it cannot run. */
+int lvm_run(const char *const args[], struct err *e);
+/* Run lvm as one step of a command's work: traced with -D (run_trace),
+ * e says "WHAT: 'lvm' failed (exit N): <its last line>" (run_checked). */
+int lvm_do(const char *what, const char *const args[], struct err *e);
 
-/* Reports: *out is a malloc'd array. A NULL select means all. */
-int lvm_vgs(const char *select, struct lvm_vg **out, size_t *n);
-int lvm_lvs(const char *select, struct lvm_lv **out, size_t *n);
-int lvm_pvs(const char *select, struct lvm_pv **out, size_t *n);
+/* Reports: *out is a malloc'd array. A NULL select means all. On failure
+ * e holds lvm's last error line. */
+int lvm_vgs(const char *select, struct lvm_vg **out, size_t *n, struct err *e);
+int lvm_lvs(const char *select, struct lvm_lv **out, size_t *n, struct err *e);
+int lvm_pvs(const char *select, struct lvm_pv **out, size_t *n, struct err *e);
 
 /* Is TAG among the comma-separated TAGS? */
 int lvm_has_tag(const char *tags, const char *tag);

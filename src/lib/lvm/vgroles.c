@@ -65,17 +65,17 @@ int vgroles_plan(const struct vg_name_uuid *vgs, size_t n, const char *boot_uuid
 }
 
 int vgroles_take_root(const char *boot_uuid,
-		      void (*step_done)(const struct vgroles_step *s, void *arg), void *arg)
+		      void (*step_done)(const struct vgroles_step *s, void *arg), void *arg, struct err *e)
 {
 	struct lvm_vg *vgs;
 	size_t n;
-	int rc = lvm_vgs(NULL, &vgs, &n);
+	int rc = lvm_vgs(NULL, &vgs, &n, e);
 	if (rc < 0)
 		return rc;
 	struct vg_name_uuid *list = calloc(n ? n : 1, sizeof(*list));
 	if (!list) {
 		free(vgs);
-		return -ENOMEM;
+		return err_set(e, -ENOMEM, "%s", strerror(ENOMEM));
 	}
 	for (size_t i = 0; i < n; i++) {
 		list[i].name = vgs[i].name;
@@ -88,7 +88,7 @@ int vgroles_take_root(const char *boot_uuid,
 	for (size_t i = 0; rc == 0 && i < plan.n; i++) {
 		/* by UUID: two VGs may carry the same name */
 		const char *args[] = { "vgrename", plan.steps[i].uuid, plan.steps[i].to, NULL };
-		rc = lvm_run(args);
+		rc = lvm_run(args, e);
 		if (rc == 0 && step_done)
 			step_done(&plan.steps[i], arg);
 	}

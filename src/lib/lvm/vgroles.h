@@ -1,5 +1,7 @@
 #ifndef ALTKIT_VGROLES_H
 #define ALTKIT_VGROLES_H
+
+#include "err.h"
 #include <stddef.h>
 
 /* The names of root-capable VGs at boot (DESIGN §2): the VG booted becomes
@@ -37,7 +39,7 @@ int vgroles_plan(const struct vg_name_uuid *vgs, size_t n, const char *boot_uuid
 
 /* Read the VGs, plan, and rename one step at a time. step_done, if set, is
  * called after each rename (for messages). Returns 0, -ENOENT, or the LVM
- * error (lvm_last_error() says why). */
+ * error (e says why). */
 int vgroles_take_root(const char *boot_uuid,
-		      void (*step_done)(const struct vgroles_step *s, void *arg), void *arg);
+		      void (*step_done)(const struct vgroles_step *s, void *arg), void *arg, struct err *e);
 #endif

@@ -94,7 +94,7 @@ static int has_fstab(const char *dir)
 }
 
 static int mount_root(const struct vgtree_lv *lvs, size_t n, const char *root_lv, const char *dir,
-		      unsigned long flags, char *why, size_t whylen)
+		      unsigned long flags, struct err *e)
 {
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < n; i++) {
@@ -112,30 +112,26 @@ static int mount_root(const struct vgtree_lv *lvs, size_t n, const char *root_lv
 				return 0;
 			umount(dir);
 			if (found) {
-				int e = mount_one(l, dir, NULL, flags);
-				if (e < 0)
-					snprintf(why, whylen, "cannot mount its root '%s': %s", l->name, strerror(-e));
-				return e < 0 ? -1 : 0;
+				int rc = mount_one(l, dir, NULL, flags);
+				if (rc < 0)
+					return err_errno(e, rc, "cannot mount its root '%s'", l->name);
+				return 0;
 			}
 		}
-	snprintf(why, whylen, "no logical volume holds a root filesystem with /etc/fstab%s%s",
-		 root_lv ? " (looked at " : "", root_lv ? root_lv : "");
-	if (root_lv)
-		strncat(why, ")", whylen - strlen(why) - 1);
-	return -1;
+	return err_set(e, -ENOENT, "no logical volume holds a root filesystem with /etc/fstab%s%s%s",
+		       root_lv ? " (looked at " : "", root_lv ? root_lv : "", root_lv ? ")" : "");
 }
 
 int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned long flags,
-		 char *why, size_t whylen)
+		 struct err *e)
 {
 	char select[192];
 	struct lvm_lv *raw;
 	size_t n;
 	snprintf(select, sizeof(select), "vg_name=%s", vg);
-	if (lvm_lvs(select, &raw, &n) < 0) {
-		snprintf(why, whylen, "cannot list its logical volumes: %s", lvm_last_error());
-		return -1;
-	}
+	int rc = lvm_lvs(select, &raw, &n, e);
+	if (rc < 0)
+		return err_prefix(e, "cannot list its logical volumes");
 	struct vgtree_lv *lvs = calloc(n + 1, sizeof(*lvs));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -153,14 +149,13 @@ int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned 
 	}
 	free(raw);
 	mkdir(dir, 0755);
-	if (mount_root(lvs, k, root_lv, dir, flags, why, whylen) < 0) {
+	if ((rc = mount_root(lvs, k, root_lv, dir, flags, e)) < 0) {
 		free(lvs);
-		return -1;
+		return rc;
 	}
 	int fd = intree_open(dir, "etc/fstab", O_RDONLY, 0);
 	FILE *fst = fd >= 0 ? fdopen(fd, "r") : NULL;
 	char line[1024];
-	int rc = 0;
 	while (fst && rc == 0 && fgets(line, sizeof(line), fst)) {
 		char spec[512], mp[256], type[32];
 		if (line[0] == '#' || sscanf(line, "%511s %255s %31s", spec, mp, type) != 3 || mp[0] != '/' ||
@@ -171,29 +166,24 @@ int vgtree_mount(const char *vg, const char *root_lv, const char *dir, unsigned 
 			continue;
 		if (!(flags & MS_RDONLY))
 			intree_mkdir(dir, mp, 0755);
-		int e = mount_one(l, dir, mp, flags);
-		if (e < 0) {
-			snprintf(why, whylen, "cannot mount its '%s' (%s) on '%s%s': %s", mp, l->name, dir, mp,
-				 strerror(-e));
-			rc = -1;
-		}
+		rc = mount_one(l, dir, mp, flags);
+		if (rc < 0)
+			err_errno(e, rc, "cannot mount its '%s' (%s) on '%s%s'", mp, l->name, dir, mp);
 	}
 	if (fst)
 		fclose(fst);
 	free(lvs);
 	if (rc < 0)
-		vgtree_unmount(dir, why + strlen(why), 0);
+		vgtree_unmount(dir, NULL);
 	return rc;
 }
 
-int vgtree_unmount(const char *dir, char *why, size_t whylen)
+int vgtree_unmount(const char *dir, struct err *e)
 {
 	struct mount_table mt;
 	size_t dl = strlen(dir);
 	if (mounts_read(&mt) < 0) {
-		if (whylen)
-			snprintf(why, whylen, "cannot read the mount table");
-		return -1;
+		return err_set(e, -EIO, "cannot read the mount table");
 	}
 	int rc = 0;
 	for (size_t i = mt.n; i-- > 0 && rc == 0;) {
@@ -201,9 +191,7 @@ int vgtree_unmount(const char *dir, char *why, size_t whylen)
 		if (strncmp(tg, dir, dl) != 0 || (tg[dl] != '/' && tg[dl] != '\0'))
 			continue;
 		if (umount(tg) < 0) {
-			if (whylen)
-				snprintf(why, whylen, "cannot unmount '%s': %s", tg, strerror(errno));
-			rc = -1;
+			rc = err_errno(e, -errno, "cannot unmount '%s'", tg);
 		}
 	}
 	mounts_release(&mt);

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -150,4 +151,26 @@ int run_status(char *const argv[], int flags)
 	struct run_result r;
 	int rc = run_argv(argv, flags & ~(RUN_CAPTURE_OUT | RUN_CAPTURE_ERR), &r);
 	return rc < 0 ? rc : r.status;
+}
+
+int run_checked(const char *what, char *const argv[], struct err *e)
+{
+	struct run_result r;
+	/* its chatter is shown with -D only; its errors always */
+	int rc = run_argv(argv, RUN_CAPTURE_ERR | RUN_NULL_IN | (run_trace ? 0 : RUN_CAPTURE_OUT), &r);
+	if (rc < 0)
+		return err_errno(e, rc, "%s: cannot run '%s'", what, argv[0]);
+	if (r.status != 0) {
+		/* its last words: the last line of its stderr */
+		char *last = r.err ? r.err + strlen(r.err) : NULL;
+		while (last && last > r.err && (last[-1] == '\n' || last[-1] == ' '))
+			*--last = '\0';
+		const char *line = last ? strrchr(r.err, '\n') : NULL;
+		err_set(e, -EIO, "%s: '%s' failed (exit %d)%s%s", what, argv[0], r.status,
+			r.err && *r.err ? ": " : "", line ? line + 1 : (r.err ? r.err : ""));
+		run_result_release(&r);
+		return -EIO;
+	}
+	run_result_release(&r);
+	return 0;
 }

@@ -27,6 +27,12 @@ extern void (*run_trace)(char *const argv[]);
 int run_argv(char *const argv[], int flags, struct run_result *res);
 void run_result_release(struct run_result *res);
 
+/* Run with stdin from /dev/null and stdout kept unless run_trace is set;
+ * 0 when it exits 0, else -EIO (or -errno when it cannot start) with e:
+ * "WHAT: 'PROG' failed (exit N): <the last line of its stderr>". */
+struct err;
+int run_checked(const char *what, char *const argv[], struct err *e);
+
 /* Convenience: run, return the exit status (or negative errno if not started). */
 int run_status(char *const argv[], int flags);
 #endif

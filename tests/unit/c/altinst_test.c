@@ -65,7 +65,8 @@ static void test_order(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct altinst_state st;
 		int want[4];
-		char why[512] = "", name[128];
+		struct err why = { 0, "" };
+		char name[128];
 		memset(&st, 0, sizeof(st));
 		st.exists = cases[i].exists;
 		st.done[1] = cases[i].d1;
@@ -73,11 +74,11 @@ static void test_order(void)
 		st.done[3] = cases[i].d3;
 		st.running = cases[i].running;
 		altinst_parse_phases(cases[i].phases, want);
-		int rc = altinst_check_order(want, &st, why, sizeof(why));
+		int rc = altinst_check_order(want, &st, &why);
 		snprintf(name, sizeof(name), "case %zu: -P %s %s", i, cases[i].phases, cases[i].ok ? "allowed" : "refused");
 		is_int(rc == 0, cases[i].ok, name);
-		if (!cases[i].ok && !ok(strstr(why, cases[i].why_has) != NULL, "  the reason says so"))
-			printf("# why: %s\n", why);
+		if (!cases[i].ok && !ok(strstr(why.msg, cases[i].why_has) != NULL, "  the reason says so"))
+			printf("# why: %s\n", why.msg);
 	}
 }
 

@@ -1,0 +1,182 @@
+/* The clone engine behind alt_disk_copy: what a clone is (its source, its
+ * targets, its options, its state) and the phases that make it.
+ *
+ *   clone_source.c  find, scan and open the source VG; snapshots
+ *   clone_plan.c    pure planning: sizes, copy paths, -i layout, UUIDs
+ *   clone_copy.c    copying one filesystem (files, used blocks, raw blocks)
+ *   clone_phase1.c  partition, VG, LVs, mkfs, mount, copy
+ *   clone_phase2.c  customize
+ *   clone_phase3.c  boot: ESP files, UUID rewrite, boot list
+ *   clone.c         the phase table
+ *
+ * Library code: it never prints. Errors come back in a struct err; what a
+ * run says along the way goes through the callbacks of struct clone_report.
+ */
+#ifndef ALTKIT_CLONE_H
+#define ALTKIT_CLONE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "altinst.h"
+#include "copytree.h"
+#include "err.h"
+#include "extfs.h"
+#include "targetdisk.h"
+
+#define CLONE_MAX_LVS 64
+#define CLONE_MAX_DISKS 16
+#define CLONE_SRC_MNT "/run/altkit/source"
+
+struct exclude;
+
+/* One LV of the source and what it becomes on the clone. */
+struct clone_fs {
+	char lv[128];           /* LV name, the same on the clone */
+	char src_dev[300];      /* /dev/mapper/VG-LV */
+	uint64_t size;          /* LV size */
+	char fstype[32];        /* from libblkid: ext2/3/4, swap, xfs, "" */
+	char label[64];
+	char uuid[64];          /* filesystem UUID (for fstab rewriting) */
+	char mountpoint[256];   /* where it is mounted on the source, "" if not */
+	char src_dir[300];      /* the directory to copy from */
+	uint64_t used;          /* bytes in use (statvfs), for size checks */
+	uint64_t clone_size;    /* the LV size on the clone */
+	char clone_lv[128];     /* the LV's name on the clone (-i may rename it) */
+	char clone_fstype[32];  /* the clone's filesystem type (-T or -i may convert) */
+	uint64_t layout_size;   /* from -i, 0 when not given */
+	int have_params;        /* ext: params read through libext2fs */
+	struct extfs_params params;
+	int block_copy;         /* copied through the used-block bitmap */
+};
+
+struct clone_source {
+	char vg[128], uuid[40];
+	uint64_t extent_size;
+	int live;               /* cloning the running system's VG */
+	int offline;            /* mounted read-only by us under CLONE_SRC_MNT */
+	int snapshots;          /* copying from snapshots we took */
+	struct clone_fs fs[CLONE_MAX_LVS];
+	size_t nfs;
+};
+
+enum clone_copy_mode { CLONE_COPY_AUTO, CLONE_COPY_FILES, CLONE_COPY_BLOCKS };
+
+struct clone_opts {
+	int want[ALTINST_PHASES + 1];   /* the phases to run */
+	const struct exclude *exclude;  /* -e, or NULL */
+	const char *script, *firstboot, *resolv, *console, *source_vg, *layout_file;
+	int convert, no_bootlist, reboot, reset_identity, skip_checks, no_size_check;
+	int no_snapshot, verbose, grow;
+	uint64_t esp_size;
+	enum clone_copy_mode copy_mode;
+};
+
+/* What a run says along the way; the command prints it. Any may be NULL. */
+struct clone_report {
+	/* a progress line ("phase 1: cloning ...", "copied /: ...") */
+	void (*say)(void *arg, const char *msg);
+	/* -V: a path copied */
+	void (*copied)(void *arg, const char *path);
+	/* an error the run goes on after (an entry not copied: the copy
+	 * fails at its end; a snapshot not removed) */
+	void (*warn)(void *arg, const char *msg);
+	/* a file-level copy of mountpoint starts (stats fill as it runs) / ends */
+	void (*copy_start)(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total);
+	void (*copy_end)(void *arg);
+	void *arg;
+};
+
+struct clone {
+	struct clone_opts o;
+	struct clone_source src;
+	struct target_disk t[CLONE_MAX_DISKS];
+	size_t nt;
+	struct altinst_state st;        /* altinst_rootvg's state */
+	const struct clone_report *rep;
+	/* results */
+	int failed_phase;               /* the phase that failed, 0 if none */
+	int boot_listed;                /* phase 3 put the clone first in the boot list */
+	char cmdline[1024];             /* phase 3: the clone's kernel command line */
+};
+
+/* A refusal that is a usage error (the command exits 2), not a failure. */
+enum { CLONE_E_USAGE = -3000 };
+
+/* A line of the clone's /etc/altkit/clone.conf, written by phase 1. */
+struct clone_conf_fs {
+	char lv[128], mountpoint[256], fstype[32], src_uuid[64];
+};
+int clone_read_conf(struct clone_conf_fs *fs, size_t max, size_t *n);
+
+/* Everything phase 1 does before it writes: find and open the source,
+ * check the disks, plan the sizes (-i, -T), take snapshots, choose the
+ * copy paths. On failure nothing is left mounted or taken. */
+int clone_prepare(struct clone *c, char *const disks[], size_t ndisks, struct err *e);
+/* Run the phases in c->o.want from the phase table; on failure
+ * c->failed_phase says which. Releases what clone_prepare took. */
+int clone_run(struct clone *c, struct err *e);
+
+/* A progress line through c->rep->say. */
+void clone_say(const struct clone *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- clone_source.c ---- */
+/* The VG to clone: o.source_vg, or the one holding "/". 0, or
+ * CLONE_E_USAGE or another negative code, with e. */
+int clone_find_source(struct clone *c, struct err *e);
+/* Its LVs and where their filesystems are: mounted (live), or mounted by us
+ * read-only (offline). 0, or CLONE_E_USAGE / another code, with e. */
+int clone_open_source(struct clone *c, struct err *e);
+/* Undo what clone_open_source mounted (offline only). */
+void clone_close_source(struct clone *c);
+/* Live source: remove stale snapshots, then take new ones unless
+ * --no-snapshot or the VG has no room. 0 or a negative code with e. */
+int clone_take_snapshots(struct clone *c, struct err *e);
+void clone_remove_snapshots(struct clone *c);
+
+/* ---- clone_plan.c: pure, nothing is changed on disk ---- */
+/* The least an LV of the clone can be. */
+uint64_t clone_min_size(const struct clone_fs *f);
+/* -T: ext2/ext3 become ext4 on the clone. */
+void clone_plan_convert(struct clone_source *src);
+/* -i: apply a parsed layout (file names the layout in messages). */
+struct layout;
+int clone_plan_layout(struct clone_source *src, const struct layout *l, const char *file, struct err *e);
+/* The clone's LV names fit device-mapper's limit. */
+int clone_plan_check_names(const struct clone_source *src, struct err *e);
+/* Mount order: "/" first, then parents before children. */
+void clone_plan_sort(struct clone_source *src);
+/* Sizes of the clone's LVs on disks of these sizes (t[0] has the ESP). */
+int clone_plan_sizes(struct clone_source *src, const struct target_disk *t, size_t nt,
+		     const struct clone_opts *o, const struct clone_report *rep, struct err *e);
+/* File level or used blocks, per filesystem. */
+int clone_choose_copy_paths(struct clone_source *src, const struct clone_opts *o, int read_only,
+			    struct err *e);
+/* Replace every "UUID=<old>" (and "UUID=\"<old>\"") with new; text is
+ * realloc'd, *count counts the replacements. */
+char *clone_replace_uuid(char *text, const char *old, const char *new, int *count);
+/* An ext2/ext3 source made ext4 on the clone (-T, or -i). */
+int clone_fs_converts(const struct clone_fs *f);
+
+/* ---- clone_copy.c ---- */
+int clone_copy_files(const struct clone *c, const struct clone_fs *f, const char *dst, struct err *e);
+int clone_copy_used_blocks(const struct clone *c, const struct clone_fs *f, const char *dev, struct err *e);
+int clone_copy_blocks(const char *from, const char *to, uint64_t size);
+/* Device nodes appear a moment after lvcreate or a partition table write. */
+void clone_wait_for_node(const char *dev);
+/* Mount a clone LV on its mount point below /alt_inst. */
+int clone_mount_fs(const char *mountpoint, const char *fstype, const char *dev, struct err *e);
+
+/* ---- the phases ---- */
+int clone_phase1(struct clone *c, struct err *e);
+int clone_phase2(struct clone *c, struct err *e);
+int clone_phase3(struct clone *c, struct err *e);
+
+/* clone.c: the phase table. */
+struct clone_phase {
+	int number;
+	const char *name;       /* "customizing the clone" */
+	int (*run)(struct clone *c, struct err *e);
+};
+/* Record a phase in altinst_rootvg's tags (add and/or delete). */
+int clone_set_tag(const char *add, const char *del, struct err *e);
+#endif
