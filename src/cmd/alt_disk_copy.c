@@ -197,17 +197,14 @@ static int check_files(struct cli *cl, struct exclude **ex)
 	}
 	if (!cl->exclude_file)
 		return 0;
-	struct exclude_error ee;
+	struct err e;
 	*ex = exclude_new();
-	int rc = exclude_load(*ex, cl->exclude_file, &ee);
-	if (rc < 0) {
-		if (ee.line)
-			errmsg("'%s' line %u: invalid pattern '%s': %s", cl->exclude_file, ee.line, ee.pattern, ee.reason);
-		else
-			errmsg_errno(rc, "-e '%s'", cl->exclude_file);
-		return -1;
-	}
-	return 0;
+	int rc = exclude_read(*ex, cl->exclude_file, &e);
+	if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL)
+		errmsg("%s", e.msg);
+	else if (rc < 0)
+		errmsg_errno(rc, "-e '%s'", cl->exclude_file);
+	return rc < 0 ? -1 : 0;
 }
 
 static int fail(const struct err *e)

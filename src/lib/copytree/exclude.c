@@ -55,8 +55,7 @@ static int add(struct exclude *ex, const char *pattern, struct bad_line *bad)
 }
 
 /* "[in 'FILE' line N: ]invalid pattern 'PATTERN': why" (fq: the quoted
- * file, or NULL). The pattern is shown as the former exclude_error held it:
- * up to 255 bytes. */
+ * file, or NULL). The pattern is shown up to 255 bytes. */
 static int bad_pattern(struct err *e, int code, const char *fq, const struct bad_line *bad)
 {
 	char pat[256];
@@ -124,21 +123,6 @@ int exclude_read(struct exclude *ex, const char *file, struct err *e)
 		else
 			err_errno(e, rc, "cannot read exclude list '%s'", fq);
 		free(fq);
-	}
-	free(line);
-	return rc;
-}
-
-int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err)
-{
-	struct bad_line bad = { 0 };
-	char *line = NULL;
-	int rc = read_list(ex, file, &bad, &line);
-	if (err) {
-		bool pat = rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL;
-		err->line = pat ? bad.line : 0;
-		snprintf(err->pattern, sizeof(err->pattern), "%s", pat ? bad.pattern : "");
-		snprintf(err->reason, sizeof(err->reason), "%s", pat ? bad.reason : "");
 	}
 	free(line);
 	return rc;

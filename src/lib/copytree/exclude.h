@@ -29,14 +29,6 @@ int exclude_add(struct exclude *ex, const char *pattern, struct err *e);
  * pathquote.h does). */
 int exclude_read(struct exclude *ex, const char *file, struct err *e);
 
-/* Deprecated: the former error shape, kept only while src/cmd/alt_disk_copy.c
- * still calls exclude_load(); new code calls exclude_read(). */
-struct exclude_error {
-	unsigned line;          /* 1-based line of a bad pattern, 0 if not a pattern error */
-	char pattern[256];      /* the bad line, truncated */
-	char reason[256];       /* regerror() text, or what else was wrong */
-};
-int exclude_load(struct exclude *ex, const char *file, struct exclude_error *err);
 /* Does a path "./a/b" match any pattern? Thread safe (regexec only reads). */
 bool exclude_match(const struct exclude *ex, const char *path);
 size_t exclude_count(const struct exclude *ex);

@@ -1,5 +1,5 @@
 /* src/lib/copytree/exclude.c: patterns, and its errors as a struct err
- * (exclude_read, exclude_add) and as the deprecated exclude_error. */
+ * (exclude_read, exclude_add). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,19 +65,6 @@ int main(void)
 	ok(strncmp(e.msg, "invalid pattern 'a[': ", 22) == 0, "exclude_add: the message");
 	is_int(exclude_add(ex, "  ", &e), 0, "exclude_add: a blank pattern is ignored");
 	is_int((long long)exclude_count(ex), 0, "exclude_add: nothing was added");
-	exclude_free(ex);
-
-	/* the deprecated shape, while alt_disk_copy.c still uses it */
-	struct exclude_error ee;
-	ex = exclude_new();
-	is_int(exclude_load(ex, bad, &ee), -EXCLUDE_EBADPAT, "exclude_load: a bad pattern");
-	is_int(ee.line, 3, "exclude_load: its line");
-	is_str(ee.pattern, "\\(", "exclude_load: the pattern");
-	ok(ee.reason[0] != 0, "exclude_load: why");
-	exclude_free(ex);
-	ex = exclude_new();
-	is_int(exclude_load(ex, missing, &ee), -ENOENT, "exclude_load: a missing list");
-	is_int(ee.line, 0, "exclude_load: no line then");
 	exclude_free(ex);
 
 	unlink(good);
