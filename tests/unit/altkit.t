@@ -30,14 +30,9 @@ done < <("$ALTKIT" --list)
 
 # Every command's front, one table: --help, --version and a bad option answered
 # alike (src/opt.c); the subcommands of extfs and volarc too ("volarc create":
-# its --version names volarc). TODO marks the commands whose options are not
-# yet declared through src/opt.h.
+# its --version names volarc).
 version=$("$ALTKIT" --version | sed -n '1s/^altkit //p')
 while read -r name; do
-	case $name in
-	alt_disk_copy | alt_rootvg_op | altkit-init) TODO="options not yet through src/opt.h" ;;
-	*) TODO= ;;
-	esac
 	# shellcheck disable=SC2086 # "volarc create": a command and its subcommand
 	run "$ALTKIT" $name --help
 	ok "$([ "$rc" = 0 ] && [ -z "$err" ] && printf '%s\n' "$out" | grep -q '^Usage: '; echo $?)" \
@@ -56,7 +51,5 @@ while read -r name; do
 		diag "exit $rc" "stdout: $(printf '%s' "$out" | head -3)" "stderr: $err"
 done < <("$ALTKIT" --list; printf 'extfs %s\n' info mkfs-args tune-args min-size copy-used
 	printf 'volarc %s\n' create list copy catalog where link)
-# shellcheck disable=SC2034 # TODO is read by ok()
-TODO=
 
 done_testing
