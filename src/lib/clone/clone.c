@@ -17,16 +17,29 @@
 #include "mounts.h"
 #include "readall.h"
 
-void clone_say(const struct clone *c, const char *fmt, ...)
+static void vsay(const struct clone_report *rep, const char *fmt, va_list ap)
 {
-	if (!c->rep || !c->rep->say)
+	if (!rep || !rep->say)
 		return;
 	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rep->say(rep->arg, msg);
+}
+
+void clone_report_say(const struct clone_report *rep, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsay(rep, fmt, ap);
 	va_end(ap);
-	c->rep->say(c->rep->arg, msg);
+}
+
+void clone_say(const struct clone *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay(c->rep, fmt, ap);
+	va_end(ap);
 }
 
 int clone_set_tag(const char *add, const char *del, struct err *e)

@@ -118,6 +118,8 @@ int clone_run(struct clone *c, struct err *e);
 
 /* A progress line through c->rep->say. */
 void clone_say(const struct clone *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same through a report alone (the plan's functions have no clone). */
+void clone_report_say(const struct clone_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- clone_source.c ---- */
 /* The VG to clone: o.source_vg, or the one holding "/". 0, or

@@ -19,19 +19,6 @@ static uint64_t round_up(uint64_t v, uint64_t to)
 	return to ? (v + to - 1) / to * to : v;
 }
 
-static void say(const struct clone_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct clone_report *rep, const char *fmt, ...)
-{
-	if (!rep || !rep->say)
-		return;
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rep->say(rep->arg, msg);
-}
-
 int clone_fs_converts(const struct clone_fs *f)
 {
 	return strcmp(f->clone_fstype, f->fstype) != 0 && strcmp(f->clone_fstype, "ext4") == 0;
@@ -107,7 +94,7 @@ static void grow_to_fill(struct clone_source *src, uint64_t spare, uint64_t ext,
 			continue;
 		uint64_t more = (uint64_t)((double)spare * (double)f->clone_size / (double)base) / ext * ext;
 		f->clone_size += more;
-		say(rep, "'%s' grows to %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
+		clone_report_say(rep, "'%s' grows to %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
 		    (unsigned long long)(f->clone_size >> 20), (unsigned long long)(f->size >> 20));
 	}
 }
@@ -141,7 +128,7 @@ static void shrink(struct clone_source *src, uint64_t want, uint64_t need, uint6
 		f->clone_size = f->clone_size - round_up(give, ext);
 		if (f->clone_size < ext)
 			f->clone_size = ext;
-		say(rep, "'%s' will be %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
+		clone_report_say(rep, "'%s' will be %llu MiB on the clone (%llu MiB on the source)", f->clone_lv,
 		    (unsigned long long)(f->clone_size / mib), (unsigned long long)(f->size / mib));
 	}
 }
