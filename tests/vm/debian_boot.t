@@ -5,10 +5,12 @@
 # The booted system's altkit-payload.service runs payloads/debian-boot.sh,
 # which reports what the system says about itself. A failed fixture build is a
 # failed test. Measures the boot (QEMU start to payload start).
+# ALTKIT_DEBIAN_VARIANT=b runs it on the other fixture (dracut, /boot apart).
 . "$(dirname "$0")/../lib/tap.sh"
 VM=$TOP/qemu/vm
 : "${VM_TIMEOUT:=900}"
-img=$TOP/build/images/debian-a.img
+v=${ALTKIT_DEBIAN_VARIANT:-a}
+img=$TOP/build/images/debian-$v.img
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/altkit-debian.XXXXXX")
 qpid=
 trap '[ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -27,19 +29,18 @@ relay() {
 }
 
 t0=$(date +%s)
-if ! "$TOP/scripts/build-debian-fixture" a 2>"$tmp/build.log"; then
-	ok 1 "the Debian 12 fixture builds (scripts/build-debian-fixture a)"
+if ! "$TOP/scripts/build-debian-fixture" "$v" 2>"$tmp/build.log"; then
+	ok 1 "the Debian 12 fixture builds (scripts/build-debian-fixture $v)"
 	tail -n 40 "$tmp/build.log" | sed 's/^/# /' >&2
 	done_testing
 	exit 1
 fi
-ok 0 "the Debian 12 fixture is there ($(($(date +%s) - t0)) s)"
-. "$TOP/build/images/debian-a.env"
+ok 0 "the Debian 12 fixture debian-$v is there ($(($(date +%s) - t0)) s)"
 
 # a throw-away copy of the disk and its variable store
 cp --sparse=always "$img" "$tmp/disk.img"
-cp "$TOP/build/images/debian-a.vars" "$tmp/vars.fd"
-grep -E '^[A-Z_]+=' "$TOP/build/images/debian-a.env" >"$tmp/env"
+cp "$TOP/build/images/debian-$v.vars" "$tmp/vars.fd"
+grep -E '^[A-Z_]+=' "$TOP/build/images/debian-$v.env" >"$tmp/env"
 
 start=$(date +%s%N)
 "$VM" --boot firmware --firmware uefi --vars "$tmp/vars.fd" --disk "$tmp/disk.img" \
