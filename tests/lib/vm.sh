@@ -3,11 +3,14 @@
 # boots the recovery image with the payload (plus guest-tap.sh), relays the
 # guest's TAP lines as this test's own, and adds one test for the payload's
 # exit status. The serial log is kept in $VM_LOG.
+# A test that boots something other than the recovery image sets
+# VM_IMAGE=other before sourcing this file.
 VM=$TOP/qemu/vm
 : "${VM_TIMEOUT:=600}"
 VM_LOG=
 
-[ -f "$TOP/build/bzImage" ] && [ -f "$TOP/build/initramfs.img" ] ||
+[ "${VM_IMAGE:-recovery}" != recovery ] ||
+	{ [ -f "$TOP/build/bzImage" ] && [ -f "$TOP/build/initramfs.img" ]; } ||
 	fail_all "the boot image is built (make kernel initramfs)"
 
 vm_payload() {

@@ -7,26 +7,13 @@
 # failed test. Measures the boot (QEMU start to payload start).
 # ALTKIT_DEBIAN_VARIANT=b runs it on the other fixture (dracut, /boot apart).
 . "$(dirname "$0")/../lib/tap.sh"
-VM=$TOP/qemu/vm
 : "${VM_TIMEOUT:=900}"
+VM_IMAGE=other . "$(dirname "$0")/../lib/vm.sh"
 v=${ALTKIT_DEBIAN_VARIANT:-a}
 img=$TOP/build/images/debian-$v.img
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/altkit-debian.XXXXXX")
 qpid=
 trap '[ -n "$qpid" ] && kill "$qpid" 2>/dev/null; rm -rf "$tmp"' EXIT
-
-# relay the guest's TAP lines from the serial log into this test's sequence
-relay() {
-	local line
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		case $line in
-		"ok "*) ok 0 "guest: ${line#ok [0-9]* - }" ;;
-		"not ok "*) ok 1 "guest: ${line#not ok * - }" ;;
-		"# "*) diag "${line#\# }" ;;
-		esac
-	done < <(grep -a -E '^(ok|not ok) [0-9]*|^# ' "$1")
-}
 
 t0=$(date +%s)
 if ! "$TOP/scripts/build-debian-fixture" "$v" 2>"$tmp/build.log"; then
@@ -59,7 +46,7 @@ wait "$qpid"
 st=$?
 qpid=
 total_ms=$((($(date +%s%N) - start) / 1000000))
-relay "$tmp/serial.log"
+vm_relay "$tmp/serial.log"
 if ! is "$st" 0 "the booted Debian's payload exits 0"; then
 	sed 's/^/# /' "$tmp/vm.err" >&2
 fi
