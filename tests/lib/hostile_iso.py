@@ -7,8 +7,8 @@ joliet-empty-name (a Joliet directory record whose name has length 0),
 empty-name (the same in the primary tree, in /DIR),
 parent-loop (/DIR holds a directory record pointing back at the root),
 self-loop (/DIR holds a record pointing at /DIR itself),
-flip:OFFSET:VALUE (the ok image with the byte at OFFSET of the directory
-sectors set to VALUE; OFFSET counts from the primary root directory)."""
+flip:OFFSET:VALUE (the ok image with the byte at OFFSET set to VALUE; the
+primary root directory is at byte 23 * 2048, /DIR's records follow it)."""
 import struct
 import sys
 
@@ -93,7 +93,7 @@ def image(kind):
     assert len(img) == END * S
     if kind.startswith("flip:"):
         _, off, val = kind.split(":")
-        img[ROOT * S + int(off)] = int(val)
+        img[int(off)] = int(val)
     return bytes(img)
 
 

@@ -168,10 +168,10 @@ static bool usable_name(const char *name)
 	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-static int walk_dir(struct walk *w, const char *dir, unsigned depth);
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self, uint32_t parent);
 
 /* One entry of dir: to the callback, then into it if it is a directory. */
-static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth)
+static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth, uint32_t dir_lsn)
 {
 	size_t len = strlen(dir) + strlen(st->filename) + 2;
 	char *path = xmalloc(len);
@@ -190,16 +190,32 @@ static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st,
 	if (rc == 0)
 		rc = w->cb(&ent, w->arg);
 	if (rc == 0 && ent.is_dir)
-		rc = walk_dir(w, path, depth + 1);
+		rc = walk_dir(w, path, depth + 1, st, dir_lsn);
 	free(path);
 	return rc;
 }
 
-static int walk_dir(struct walk *w, const char *dir, unsigned depth)
+/* "." and "..": once each, naming the directory itself and its parent
+ * (libisofs takes a misplaced one for a subdirectory: a loop). self: the
+ * record that named dir (the volume descriptor's for the root). */
+static int check_dots(struct walk *w, const char *dir, const iso9660_stat_t *st, const iso9660_stat_t *self,
+		      uint32_t parent, int *ndots)
+{
+	bool dot = strcmp(st->filename, ".") == 0;
+	uint32_t lsn = (uint32_t)st->lsn;
+	if (++ndots[dot ? 0 : 1] > 1 || lsn != (dot ? (uint32_t)self->lsn : parent))
+		return damaged(w, dir, dot ? "a misplaced '.' record" : "a misplaced '..' record");
+	/* libisofs takes a directory's size from its "." */
+	if (dot && st->size != self->size)
+		return damaged(w, dir, "the '.' record's size is not the directory's");
+	return 0;
+}
+
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self, uint32_t parent)
 {
 	CdioISO9660FileList_t *list = iso9660_ifs_readdir(w->fs->iso, dir);
 	CdioListNode_t *node;
-	int rc = 0;
+	int rc = 0, ndots[2] = { 0, 0 };
 	if (!list) {
 		char *q = path_quote(dir);
 		rc = err_set(w->e, -EIO, "cannot read the directory '%s'", q);
@@ -208,14 +224,11 @@ static int walk_dir(struct walk *w, const char *dir, unsigned depth)
 	}
 	_CDIO_LIST_FOREACH(node, list) {
 		iso9660_stat_t *st = _cdio_list_node_data(node);
-		if (strcmp(st->filename, ".") == 0) {
-			if (depth == 0)
-				seen_add(w, (uint32_t)st->lsn);   /* the root, that no record names */
-			continue;
-		}
-		if (strcmp(st->filename, "..") == 0)
-			continue;
-		if ((rc = walk_entry(w, dir, st, depth)) != 0)
+		if (strcmp(st->filename, ".") == 0 || strcmp(st->filename, "..") == 0)
+			rc = check_dots(w, dir, st, self, parent, ndots);
+		else
+			rc = walk_entry(w, dir, st, depth, (uint32_t)self->lsn);
+		if (rc)
 			break;
 	}
 	iso9660_filelist_free(list);
@@ -225,7 +238,12 @@ static int walk_dir(struct walk *w, const char *dir, unsigned depth)
 int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg, struct err *e)
 {
 	struct walk w = { .fs = fs, .cb = cb, .arg = arg, .e = e };
-	int rc = walk_dir(&w, "/", 0);
+	iso9660_stat_t *root = iso9660_ifs_stat(fs->iso, "/");
+	if (!root)
+		return err_set(e, -EIO, "cannot read the root directory");
+	seen_add(&w, (uint32_t)root->lsn);
+	int rc = walk_dir(&w, "/", 0, root, (uint32_t)root->lsn);
+	iso9660_stat_free(root);
 	free(w.seen);
 	return rc;
 }
