@@ -168,10 +168,10 @@ static bool usable_name(const char *name)
 	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
-static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self, uint32_t parent);
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self);
 
 /* One entry of dir: to the callback, then into it if it is a directory. */
-static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth, uint32_t dir_lsn)
+static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth)
 {
 	size_t len = strlen(dir) + strlen(st->filename) + 2;
 	char *path = xmalloc(len);
@@ -190,20 +190,23 @@ static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st,
 	if (rc == 0)
 		rc = w->cb(&ent, w->arg);
 	if (rc == 0 && ent.is_dir)
-		rc = walk_dir(w, path, depth + 1, st, dir_lsn);
+		rc = walk_dir(w, path, depth + 1, st);
 	free(path);
 	return rc;
 }
 
-/* "." and "..": once each, naming the directory itself and its parent
- * (libisofs takes a misplaced one for a subdirectory: a loop). self: the
- * record that named dir (the volume descriptor's for the root). */
+/* "." and "..": once each, "." naming the directory itself with its size
+ * (libisofs takes a misplaced one for a subdirectory: a loop; and the size
+ * of "." for the directory's). self: the record that named dir (the volume
+ * descriptor's for the root). */
 static int check_dots(struct walk *w, const char *dir, const iso9660_stat_t *st, const iso9660_stat_t *self,
-		      uint32_t parent, int *ndots)
+		      int *ndots)
 {
 	bool dot = strcmp(st->filename, ".") == 0;
 	uint32_t lsn = (uint32_t)st->lsn;
-	if (++ndots[dot ? 0 : 1] > 1 || lsn != (dot ? (uint32_t)self->lsn : parent))
+	/* ".." is not checked against the parent: images genisoimage made of
+	 * a deep tree (relocated under rr_moved) fail that check */
+	if (++ndots[dot ? 0 : 1] > 1 || (dot && lsn != (uint32_t)self->lsn))
 		return damaged(w, dir, dot ? "a misplaced '.' record" : "a misplaced '..' record");
 	/* libisofs takes a directory's size from its "." */
 	if (dot && st->size != self->size)
@@ -211,7 +214,7 @@ static int check_dots(struct walk *w, const char *dir, const iso9660_stat_t *st,
 	return 0;
 }
 
-static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self, uint32_t parent)
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self)
 {
 	CdioISO9660FileList_t *list = iso9660_ifs_readdir(w->fs->iso, dir);
 	CdioListNode_t *node;
@@ -225,9 +228,9 @@ static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso96
 	_CDIO_LIST_FOREACH(node, list) {
 		iso9660_stat_t *st = _cdio_list_node_data(node);
 		if (strcmp(st->filename, ".") == 0 || strcmp(st->filename, "..") == 0)
-			rc = check_dots(w, dir, st, self, parent, ndots);
+			rc = check_dots(w, dir, st, self, ndots);
 		else
-			rc = walk_entry(w, dir, st, depth, (uint32_t)self->lsn);
+			rc = walk_entry(w, dir, st, depth);
 		if (rc)
 			break;
 	}
@@ -242,7 +245,7 @@ int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *ar
 	if (!root)
 		return err_set(e, -EIO, "cannot read the root directory");
 	seen_add(&w, (uint32_t)root->lsn);
-	int rc = walk_dir(&w, "/", 0, root, (uint32_t)root->lsn);
+	int rc = walk_dir(&w, "/", 0, root);
 	iso9660_stat_free(root);
 	free(w.seen);
 	return rc;
