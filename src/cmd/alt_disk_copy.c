@@ -15,7 +15,9 @@
 #include "clone.h"
 #include "clone_cli.h"
 #include "exclude.h"
+#include "inputfile.h"
 #include "opt.h"
+#include "pathquote.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -181,30 +183,41 @@ static int parse(struct cli *cl, int argc, char **argv)
 	return refuse_unused(&p, cl);
 }
 
-/* Files named by options must be there before anything is done. */
+/* Files named by options are checked before anything is looked at or
+ * written (disks included): each must be a regular file of a sane size, so
+ * a directory, a FIFO or /dev/zero is refused now, not in phase 2. */
 static int check_files(struct cli *cl, struct exclude **ex)
 {
 	const struct clone_opts *o = &cl->c.o;
-	const char *files[][2] = { { o->script, "-s" }, { o->firstboot, "-x" }, { o->resolv, "-R" } };
-	for (size_t i = 0; i < 3; i++)
-		if (files[i][0] && access(files[i][0], R_OK) < 0) {
-			errmsg_errno(-errno, "%s '%s'", files[i][1], files[i][0]);
+	const struct { const char *file, *opt; size_t max; } files[] = {
+		{ cl->exclude_file, "-e", INPUT_MAX_TEXT }, { o->layout_file, "-i", INPUT_MAX_TEXT },
+		{ o->resolv, "-R", INPUT_MAX_TEXT }, { o->firstboot, "-x", INPUT_MAX_SCRIPT },
+		{ o->script, "-s", INPUT_MAX_SCRIPT },
+	};
+	struct err e;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		/* -e -: standard input, read (and bounded) below */
+		if (!files[i].file || (i == 0 && strcmp(files[i].file, "-") == 0))
+			continue;
+		if (input_file_check(files[i].file, files[i].max, &e) < 0) {
+			char *q = path_quote(files[i].file);
+			errmsg("%s '%s': %s", files[i].opt, q, e.msg);
+			free(q);
 			return -1;
 		}
+	}
 	if (o->script && access(o->script, X_OK) < 0) {
 		errmsg("-s '%s': not executable", o->script);
 		return -1;
 	}
 	if (!cl->exclude_file)
 		return 0;
-	struct err e;
 	*ex = exclude_new();
-	int rc = exclude_read(*ex, cl->exclude_file, &e);
-	if (rc == -EXCLUDE_EBADPAT || rc == -EXCLUDE_ENUL)
+	if (exclude_read(*ex, cl->exclude_file, &e) < 0) {
 		errmsg("%s", e.msg);
-	else if (rc < 0)
-		errmsg_errno(rc, "-e '%s'", cl->exclude_file);
-	return rc < 0 ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }
 
 static int fail(const struct err *e)

@@ -22,6 +22,7 @@
 #include "optical_dst.h"
 #include "optical_src.h"
 #include "opt.h"
+#include "pathquote.h"
 #include "sde.h"
 
 enum { OPT_NEW_ID = OPT_LONG, OPT_CLEAR, OPT_ALLOW, OPT_VERIFY, OPT_JSON };
@@ -682,6 +683,29 @@ out:
 	return status;
 }
 
+/* --new-volume-id: the identifier is shown quoted (pathquote.h), since it
+ * may hold a newline or bytes that are not UTF-8. */
+static int check_new_id(const char *id)
+{
+	char bad, badstr[2] = { 0 };
+	int rc = isovd_check_id(id, &bad);
+	if (rc == 0)
+		return 0;
+	char *q = text_quote(id);
+	badstr[0] = bad;
+	char *bq = text_quote(badstr);
+	if (rc == -ENAMETOOLONG)
+		errmsg("--new-volume-id '%s': longer than %d characters", q, ISOVD_ID_MAX);
+	else if (bad)
+		errmsg("--new-volume-id '%s': '%s' is not allowed: ISO 9660 volume identifiers use A-Z, 0-9 and _",
+		       q, bq);
+	else
+		errmsg("--new-volume-id: the identifier is empty");
+	free(q);
+	free(bq);
+	return -1;
+}
+
 int cmd_dupopt(int argc, char **argv)
 {
 	struct opts o;
@@ -705,23 +729,8 @@ int cmd_dupopt(int argc, char **argv)
 		return opt_error(&p, argc - p.ind < 2 ? "FROM and TO are needed" : "too many arguments: FROM and TO only");
 	o.from = argv[p.ind];
 	o.to = argv[p.ind + 1];
-	if (o.new_id) {
-		char bad;
-		int rc = isovd_check_id(o.new_id, &bad);
-		if (rc == -ENAMETOOLONG) {
-			errmsg("--new-volume-id '%s': longer than %d characters", o.new_id, ISOVD_ID_MAX);
-			return EXIT_USAGE;
-		}
-		if (rc < 0 && bad) {
-			errmsg("--new-volume-id '%s': '%c' is not allowed: ISO 9660 volume identifiers "
-			       "use A-Z, 0-9 and _", o.new_id, bad);
-			return EXIT_USAGE;
-		}
-		if (rc < 0) {
-			errmsg("--new-volume-id: the identifier is empty");
-			return EXIT_USAGE;
-		}
-	}
+	if (o.new_id && check_new_id(o.new_id) < 0)
+		return EXIT_USAGE;
 	if (o.debug)
 		optical_dst_debug(1);
 	return duplicate(&o);

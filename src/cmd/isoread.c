@@ -64,14 +64,20 @@ int cmd_isoread(int argc, char **argv)
 		errmsg("'%s': the volume has no %s tree", image, view == ISOFS_VIEW_JOLIET ? "Joliet" : "Rock Ridge");
 		return EXIT_FAIL;
 	}
+	if (rc == -EISDIR || rc == -ENODEV) {
+		errmsg("'%s': %s, not an image file or optical drive", image,
+		       rc == -EISDIR ? "a directory" : "a FIFO, socket or character device");
+		return EXIT_FAIL;
+	}
 	if (rc < 0) {
 		errmsg_errno(rc, "'%s'", image);
 		return EXIT_FAIL;
 	}
 	if (strcmp(what, "list") == 0) {
-		rc = isofs_walk(fs, print_entry, NULL);
+		struct err e;
+		rc = isofs_walk(fs, print_entry, NULL, &e);
 		if (rc < 0)
-			errmsg_errno(rc, "'%s': reading the directory tree", image);
+			errmsg("'%s': %s", image, e.msg);
 	} else {
 		fflush(stdout);
 		rc = isofs_read_file(fs, argv[p.ind + 2], 1);

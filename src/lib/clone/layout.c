@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "layout.h"
-#include "readall.h"
+#include "inputfile.h"
 #include "size.h"
 #include "xalloc.h"
 
@@ -115,16 +115,13 @@ int layout_parse(const char *text, struct layout *l, struct err *err)
 
 int layout_load(const char *file, struct layout *l, struct err *err)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_errno(err, -errno, "cannot read '%s'", file);
 	size_t len;
-	char *buf = read_all_fd(fd, &len);
-	int e = errno;
-	close(fd);
-	if (!buf)
-		return err_errno(err, -e, "cannot read '%s'", file);
-	int rc = strlen(buf) != len ? fail(err, 0, "holds a NUL byte%s", "") : layout_parse(buf, l, err);
+	char *buf;
+	struct err ie;
+	int rc = input_file_read(file, INPUT_MAX_TEXT, &buf, &len, &ie);
+	if (rc < 0)     /* -EINVAL is a line's fault; the caller names the file */
+		return err_set(err, rc == -EINVAL ? -ENXIO : rc, "%s", ie.msg);
+	rc = strlen(buf) != len ? fail(err, 0, "holds a NUL byte%s", "") : layout_parse(buf, l, err);
 	free(buf);
 	return rc;
 }

@@ -36,7 +36,9 @@ struct layout {
 };
 
 /* Parse text; 0, or -EINVAL with err filled ("line 2: size 'x': expected
- * ..."). layout_load: -errno when the file cannot be read. */
+ * ..."). layout_load: -errno when the file cannot be read, or is not a
+ * regular file of at most INPUT_MAX_TEXT bytes (-ENXIO: not a regular
+ * file); err then says what is wrong, without the file's name. */
 int layout_parse(const char *text, struct layout *l, struct err *err);
 int layout_load(const char *file, struct layout *l, struct err *err);
 void layout_release(struct layout *l);

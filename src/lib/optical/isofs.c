@@ -2,6 +2,8 @@
 #include <cdio/iso9660.h>
 #include <cdio/logging.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "isofs.h"
+#include "pathquote.h"
 #include "xalloc.h"
 
 struct isofs {
@@ -36,6 +39,23 @@ static void quiet_log(cdio_log_level_t level, const char *message)
 {
 }
 
+int isofs_check_volume(const char *path)
+{
+	/* O_NONBLOCK: a FIFO must not block open() for ever */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	int rc = 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		rc = -errno;
+	else if (S_ISDIR(st.st_mode))
+		rc = -EISDIR;
+	else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		rc = -ENODEV;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 {
 	static const iso_extension_mask_t masks[] = {
@@ -44,8 +64,9 @@ int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 		[ISOFS_VIEW_JOLIET] = ISO_EXTENSION_JOLIET,
 		[ISOFS_VIEW_ROCKRIDGE] = ISO_EXTENSION_ROCK_RIDGE,
 	};
-	if (access(path, R_OK) < 0)
-		return -errno;
+	int rc = isofs_check_volume(path);
+	if (rc < 0)
+		return rc;
 	cdio_log_set_handler(quiet_log);
 	iso9660_t *iso = iso9660_open_ext(path, masks[view]);
 	if (!iso)
@@ -96,26 +117,120 @@ static void fill_entry(const iso9660_stat_t *st, const char *path, struct isofs_
 		e->mode = e->is_dir ? (S_IFDIR | 0555) : (S_IFREG | 0444);
 }
 
-static int walk_dir(struct isofs *fs, const char *dir, int (*cb)(const struct isofs_entry *, void *), void *arg)
+/* The bounds of a walk: a damaged or hostile volume (a directory record
+ * pointing at its parent or at itself, a name of length 0) must end in an
+ * error, not in endless recursion or output. */
+struct walk {
+	struct isofs *fs;
+	int (*cb)(const struct isofs_entry *, void *);
+	void *arg;
+	struct err *e;
+	uint32_t *seen;         /* the extents of the directories listed: a hash set */
+	size_t nseen, capseen;
+	uint64_t entries;
+};
+
+static bool seen_add(struct walk *w, uint32_t lsn)
 {
-	CdioISO9660FileList_t *list = iso9660_ifs_readdir(fs->iso, dir);
-	CdioListNode_t *node;
+	if (2 * (w->nseen + 1) > w->capseen) {
+		size_t cap = w->capseen ? 2 * w->capseen : 64;
+		uint32_t *old = w->seen, *set = xmalloc(cap * sizeof(*set));
+		memset(set, 0xff, cap * sizeof(*set));
+		size_t oldcap = w->capseen;
+		w->seen = set;
+		w->capseen = cap;
+		w->nseen = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i] != UINT32_MAX)
+				seen_add(w, old[i]);
+		free(old);
+	}
+	size_t i = (lsn * 2654435761u) & (w->capseen - 1);
+	for (; w->seen[i] != UINT32_MAX; i = (i + 1) & (w->capseen - 1))
+		if (w->seen[i] == lsn)
+			return false;
+	w->seen[i] = lsn;
+	w->nseen++;
+	return true;
+}
+
+static int damaged(struct walk *w, const char *path, const char *why)
+{
+	char *q = path_quote(path);
+	int rc = err_set(w->e, -EUCLEAN, "damaged directory tree: '%s': %s", q, why);
+	free(q);
+	return rc;
+}
+
+/* A name a path can be made of: not empty, no '/', not "." or "..". */
+static bool usable_name(const char *name)
+{
+	return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self);
+
+/* One entry of dir: to the callback, then into it if it is a directory. */
+static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth)
+{
+	size_t len = strlen(dir) + strlen(st->filename) + 2;
+	char *path = xmalloc(len);
+	snprintf(path, len, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", st->filename);
+	struct isofs_entry ent;
+	fill_entry(st, path, &ent);
 	int rc = 0;
-	if (!list)
-		return -EIO;
+	if (!usable_name(st->filename))
+		rc = damaged(w, dir, "a directory record with an empty or impossible name");
+	else if (++w->entries > ISOFS_ENTRIES_MAX)
+		rc = damaged(w, path, "more entries than " ISOFS_STR(ISOFS_ENTRIES_MAX));
+	else if (ent.is_dir && depth >= ISOFS_DEPTH_MAX)
+		rc = damaged(w, path, "deeper than " ISOFS_STR(ISOFS_DEPTH_MAX) " directories");
+	else if (ent.is_dir && !seen_add(w, ent.lsn))
+		rc = damaged(w, path, "the directory's records are listed already (a loop)");
+	if (rc == 0)
+		rc = w->cb(&ent, w->arg);
+	if (rc == 0 && ent.is_dir)
+		rc = walk_dir(w, path, depth + 1, st);
+	free(path);
+	return rc;
+}
+
+/* "." and "..": once each, "." naming the directory itself with its size
+ * (libisofs takes a misplaced one for a subdirectory: a loop; and the size
+ * of "." for the directory's). self: the record that named dir (the volume
+ * descriptor's for the root). */
+static int check_dots(struct walk *w, const char *dir, const iso9660_stat_t *st, const iso9660_stat_t *self,
+		      int *ndots)
+{
+	bool dot = strcmp(st->filename, ".") == 0;
+	uint32_t lsn = (uint32_t)st->lsn;
+	/* ".." is not checked against the parent: images genisoimage made of
+	 * a deep tree (relocated under rr_moved) fail that check */
+	if (++ndots[dot ? 0 : 1] > 1 || (dot && lsn != (uint32_t)self->lsn))
+		return damaged(w, dir, dot ? "a misplaced '.' record" : "a misplaced '..' record");
+	/* libisofs takes a directory's size from its "." */
+	if (dot && st->size != self->size)
+		return damaged(w, dir, "the '.' record's size is not the directory's");
+	return 0;
+}
+
+static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self)
+{
+	CdioISO9660FileList_t *list = iso9660_ifs_readdir(w->fs->iso, dir);
+	CdioListNode_t *node;
+	int rc = 0, ndots[2] = { 0, 0 };
+	if (!list) {
+		char *q = path_quote(dir);
+		rc = err_set(w->e, -EIO, "cannot read the directory '%s'", q);
+		free(q);
+		return rc;
+	}
 	_CDIO_LIST_FOREACH(node, list) {
 		iso9660_stat_t *st = _cdio_list_node_data(node);
 		if (strcmp(st->filename, ".") == 0 || strcmp(st->filename, "..") == 0)
-			continue;
-		size_t len = strlen(dir) + strlen(st->filename) + 2;
-		char *path = xmalloc(len);
-		snprintf(path, len, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", st->filename);
-		struct isofs_entry e;
-		fill_entry(st, path, &e);
-		rc = cb(&e, arg);
-		if (!rc && e.is_dir)
-			rc = walk_dir(fs, path, cb, arg);
-		free(path);
+			rc = check_dots(w, dir, st, self, ndots);
+		else
+			rc = walk_entry(w, dir, st, depth);
 		if (rc)
 			break;
 	}
@@ -123,9 +238,17 @@ static int walk_dir(struct isofs *fs, const char *dir, int (*cb)(const struct is
 	return rc;
 }
 
-int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg)
+int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg, struct err *e)
 {
-	return walk_dir(fs, "/", cb, arg);
+	struct walk w = { .fs = fs, .cb = cb, .arg = arg, .e = e };
+	iso9660_stat_t *root = iso9660_ifs_stat(fs->iso, "/");
+	if (!root)
+		return err_set(e, -EIO, "cannot read the root directory");
+	seen_add(&w, (uint32_t)root->lsn);
+	int rc = walk_dir(&w, "/", 0, root);
+	iso9660_stat_free(root);
+	free(w.seen);
+	return rc;
 }
 
 int isofs_read_file(struct isofs *fs, const char *path, int fd)

@@ -4,6 +4,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "err.h"
+
 /* Read ISO 9660 volumes (image files or optical drives) through libiso9660. */
 
 enum isofs_view {
@@ -24,14 +26,30 @@ struct isofs_entry {
 	uint32_t lsn;           /* first sector */
 };
 
+/* Can path hold a volume: 0 for a regular file or a block device (opened
+ * without blocking, so a FIFO is refused, not waited on), else -errno,
+ * -EISDIR or -ENODEV (a FIFO, socket or character device). */
+int isofs_check_volume(const char *path);
 /* -ENOENT (no such file), -EMEDIUMTYPE (no ISO 9660 volume), -ENOTSUP (the
- * view asked for is not on the volume) */
+ * view asked for is not on the volume), isofs_check_volume's errors */
 int isofs_open(const char *path, enum isofs_view view, struct isofs **out);
 void isofs_close(struct isofs *fs);
 const char *isofs_volume_id(const struct isofs *fs);
 
-/* Depth-first walk; cb returns non-zero to stop (that value is returned). */
-int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg);
+/* The bounds of isofs_walk. */
+#define ISOFS_DEPTH_MAX 256
+#define ISOFS_ENTRIES_MAX 10000000
+#define ISOFS_STR_(x) #x
+#define ISOFS_STR(x) ISOFS_STR_(x)
+
+/* Depth-first walk; cb returns non-zero to stop (that value is returned).
+ * A damaged tree ends the walk with -EUCLEAN and e (may be NULL) saying
+ * "damaged directory tree: 'PATH': why": a record with an empty name or
+ * one holding '/', a directory whose extent was listed already (a loop, such
+ * as a record pointing back at its parent or itself), more than
+ * ISOFS_DEPTH_MAX levels or ISOFS_ENTRIES_MAX entries. -EIO: "cannot read
+ * the directory 'PATH'". */
+int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg, struct err *e);
 
 /* Write the contents of the file at PATH to fd. */
 int isofs_read_file(struct isofs *fs, const char *path, int fd);

@@ -214,17 +214,48 @@ static int load_set(struct volarc_vol *v, struct err *e)
 	return 0;
 }
 
+static int no_op(const struct isofs_entry *ent, void *arg)
+{
+	return 0;
+}
+
+/* libisofs builds the whole tree when it imports a volume, recursing
+ * without a bound: a directory record pointing back at its parent or at
+ * itself makes it recurse until memory runs out. So the trees it reads
+ * (the primary one, under Rock Ridge too, and Joliet's) are walked first
+ * by isofs_walk, which bounds depth, entries and loops. */
+static int check_trees(const char *path, struct err *e)
+{
+	static const enum isofs_view views[] = { ISOFS_VIEW_ISO9660, ISOFS_VIEW_JOLIET };
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		struct isofs *fs;
+		struct err we;
+		if (isofs_open(path, views[i], &fs) < 0)
+			continue;       /* no such tree (or none at all: libisofs says so) */
+		int rc = isofs_walk(fs, no_op, NULL, &we);
+		isofs_close(fs);
+		if (rc < 0)
+			return err_set(e, rc, "'%s': %s", path, we.msg);
+	}
+	return 0;
+}
+
 int volarc_vol_open(const char *path, enum isofs_view view, struct volarc_vol **out, struct err *e)
 {
 	struct volarc_vol *v = xcalloc(1, sizeof(*v));
 	v->path = xstrdup(path);
-	v->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	int rc = 0;
-	if (v->fd < 0 || fstat(v->fd, &st) < 0)
+	v->fd = -1;
+	int rc = isofs_check_volume(path);     /* a FIFO would block open() */
+	if (rc == -EISDIR)
+		rc = err_set(e, rc, "'%s' is a directory, not a volume image", path);
+	else if (rc == -ENODEV)
+		rc = err_set(e, rc, "'%s' is a FIFO, socket or character device, not a volume image", path);
+	else if (rc < 0)
+		rc = err_set(e, rc, "'%s': %s", path, strerror(-rc));
+	if (rc == 0 && (v->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		rc = err_set(e, -errno, "'%s': %s", path, strerror(errno));
-	else if (S_ISDIR(st.st_mode))
-		rc = err_set(e, -EISDIR, "'%s' is a directory, not a volume image", path);
+	if (rc == 0)
+		rc = check_trees(path, e);
 	if (rc == 0)
 		rc = load_tree(v, ISOFS_VIEW_AUTO, e);
 	if (rc == 0)
