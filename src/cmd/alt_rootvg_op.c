@@ -17,6 +17,8 @@
 #include "altinst.h"
 #include "altvg.h"
 #include "altkit.h"
+#include "pathquote.h"
+#include "inputfile.h"
 #include "blockdev.h"
 #include "bootdisk.h"
 #include "bootlist.h"
@@ -410,12 +412,27 @@ static int sleep_vg(void)
 	return EXIT_OK;
 }
 
+/* -R and -s must be a regular file of a sane size (not a directory, a FIFO
+ * or /dev/zero), checked before the woken tree is touched. */
+static int check_input(const char *opt, const char *file, size_t max)
+{
+	struct err e;
+	if (!file || input_file_check(file, max, &e) == 0)
+		return 0;
+	char *q = path_quote(file);
+	errmsg("%s '%s': %s", opt, q, e.msg);
+	free(q);
+	return -1;
+}
+
 static int customize(const char *script, const char *resolv)
 {
 	if (!script && !resolv) {
 		errmsg("-C: nothing to do: give -s SCRIPT and/or -R RESOLV_CONF");
 		return EXIT_USAGE;
 	}
+	if (check_input("-R", resolv, INPUT_MAX_TEXT) < 0 || check_input("-s", script, INPUT_MAX_SCRIPT) < 0)
+		return EXIT_USAGE;
 	if (!mounts_is_target(ALTINST_MNT) || vg_exists(ALTINST_VG, NULL, 0) <= 0) {
 		errmsg("-C: nothing is awake on %s: wake a volume group with -W -d DISK first", ALTINST_MNT);
 		return EXIT_FAIL;
