@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "testhook.h"
 #include "altkit.h"
@@ -421,13 +422,28 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 		return EXIT_FAIL;
 	}
 	if (rc == -EXTFS_E_TOO_SMALL) {
-		char need[64];
+		char need[64], have[64];
 		say_size(need, sizeof(need), st.fs_bytes);
-		errmsg("'%s' is too small: '%s' needs %s", dst, src, need);
+		say_size(have, sizeof(have), st.dst_bytes);
+		struct stat ds;
+		if (stat(dst, &ds) == 0 && S_ISREG(ds.st_mode))
+			errmsg("'%s' is a file of %s, smaller than '%s' (%s): name an empty or new "
+			       "file (it is grown), or one at least that big", dst, have, src, need);
+		else
+			errmsg("'%s' is too small: '%s' needs %s", dst, src, need);
+		return EXIT_FAIL;
+	}
+	if (rc == -EXTFS_E_DAMAGED) {
+		const char *name = extfs_errname(st.damage_code);
+		errmsg("'%s': %s (%s): run e2fsck -fn on it; alt_disk_copy --copy-mode files "
+		       "copies it file by file", src, st.damage, name ? name : extfs_strerror(-(int)st.damage_code));
 		return EXIT_FAIL;
 	}
 	if (rc == -EXTFS_E_SAME) {
-		errmsg("'%s' and '%s' are the same", src, dst);
+		if (strstr(st.same_how, " is backed by ") || strstr(st.same_how, " lies on "))
+			errmsg("'%s' and '%s' are the same (%s)", src, dst, st.same_how);
+		else
+			errmsg("'%s' and '%s' are the same", src, dst);
 		return EXIT_FAIL;
 	}
 	if (rc == -EXTFS_E_CHANGED) {

@@ -267,7 +267,11 @@ int volarc_cmd_create(struct volarc_opts *o)
 	struct volarc_input in;
 	struct err e;
 	char serial[VOLARC_SERIAL_MAX + 1];
-	time_t now = sde_now();
+	time_t now;
+	if (sde_now(&now, &e) < 0) {
+		errmsg("%s", e.msg);
+		return EXIT_FAIL;
+	}
 	volarc_input_init(&in, fs);
 	in.set.fs = fs;
 	in.set.created = now;
