@@ -79,10 +79,13 @@ static void collect_messages(struct optical_dst *d)
 		/* libburn gives the system's reason apart ("Cannot write
 		 * desired amount of 32768 bytes" + ENOSPC): say it */
 		const char *why = os_errno > 0 ? strerror(os_errno) : NULL;
-		if (why && !strstr(text, why))
+		if (why && !strstr(text, why)) {
+			while (n > 0 && text[n - 1] == '.')
+				text[--n] = 0;
 			snprintf(d->msg, sizeof(d->msg), "%.*s: %s", (int)(sizeof(d->msg) - 80), text, why);
-		else
+		} else {
 			snprintf(d->msg, sizeof(d->msg), "%s", text);
+		}
 	}
 }
 
