@@ -581,6 +581,30 @@ static int write_copy(struct job *j, enum optical_action action)
 	return rc;
 }
 
+/* The same storage (one file, a loop device on the image, a partition of
+ * the disk): refused before the target is opened (a drive cannot be
+ * grabbed for writing while it is read). 0, or -1 after the message. */
+static int refuse_same(struct job *j)
+{
+	struct err e;
+	char how[128] = "";
+	int same = samedev(j->o->from, j->o->to, how, sizeof(how), &e);
+	if (same < 0) {
+		errmsg("%s", e.msg);
+		return -1;
+	}
+	if (same) {
+		struct optical_facts f = {
+			.from_profile = j->si.profile,
+			.to_profile = j->si.is_drive ? j->si.profile : OPT_PROF_STDIO,
+			.same_device = 1,
+		};
+		refuse(j, optical_rules(&f), &f, how);
+		return -1;
+	}
+	return 0;
+}
+
 static int duplicate(struct opts *o)
 {
 	struct job j;
@@ -596,25 +620,7 @@ static int duplicate(struct opts *o)
 
 	if (open_source(&j) < 0 || plan_volume(&j) < 0)
 		goto out;
-	/* the same storage (one file, a loop device on the image, a partition
-	 * of the disk): refused before the target is opened (a drive cannot
-	 * be grabbed for writing while it is read) */
-	char how[128] = "";
-	int same = samedev(o->from, o->to, how, sizeof(how), &e);
-	if (same < 0) {
-		errmsg("%s", e.msg);
-		goto out;
-	}
-	if (same) {
-		struct optical_facts f = {
-			.from_profile = j.si.profile,
-			.to_profile = j.si.is_drive ? j.si.profile : OPT_PROF_STDIO,
-			.same_device = 1,
-		};
-		status = refuse(&j, optical_rules(&f), &f, how);
-		goto out;
-	}
-	if (open_target(&j) < 0)
+	if (refuse_same(&j) < 0 || open_target(&j) < 0)
 		goto out;
 
 	struct optical_facts f = {

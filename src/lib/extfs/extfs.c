@@ -54,7 +54,8 @@ const char *extfs_strerror(int err)
 	case EXTFS_E_NOT_BLOCK_OR_FILE:
 		return "neither a block device nor a regular file";
 	case EXTFS_E_DAMAGED:
-		return "the filesystem's metadata does not check: run e2fsck -fn on it";
+		return "its superblock, group descriptors or bitmaps do not check: run e2fsck -fn "
+		       "on it; alt_disk_copy --copy-mode files copies it file by file";
 	}
 	if (e < 4096)
 		return strerror((int)e);
