@@ -157,7 +157,7 @@ static void utc(int64_t t, char *buf, size_t len, const char *fmt)
 	struct tm tm;
 	/* a catalog written before times were bounded: no garbage year */
 	if (t < 0 || t > SDE_MAX || !gmtime_r(&tt, &tm)) {
-		snprintf(buf, len, "out of range (%" PRId64 ")", t);
+		snprintf(buf, len, "out of range");
 		return;
 	}
 	strftime(buf, len, fmt, &tm);

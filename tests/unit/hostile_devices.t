@@ -174,6 +174,13 @@ case_ "volarc copy with a file in the way of a directory" 1 \
 # left beside it.
 run timeout 30 env VOLARC_CATALOG="$W/ro.db" "$ALTKIT" volarc catalog vt.iso --serial S1
 is "$rc" 0 "a catalog is made"
+# A time past year 9999 in a catalog (written before times were bounded):
+# where --json says so instead of printing a garbage year.
+cp ro.db big.db
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE refs SET created=9223372036854775000"); c.commit()' big.db
+run timeout 30 env VOLARC_CATALOG="$W/big.db" "$ALTKIT" volarc where --json d/a
+is "$rc:$err" "0:" "where --json with a time past 9999 in the catalog: exit 0"
+like "$out" '"created":"out of range"' "where --json with a time past 9999: said, not a garbage year"
 rm -f ro.db-wal ro.db-shm
 if chattr +i ro.db 2>/dev/null; then
 	case_ "volarc where with a read-only catalog" 1 \

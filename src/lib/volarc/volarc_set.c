@@ -276,7 +276,7 @@ int volarc_set_parse(const char *text, struct volarc_set *out, struct err *e)
 	/* A time is written with a 4-digit year everywhere (ISO 9660, JSON):
 	 * one past 9999 is damage, not a date to print. */
 	if (out->created < 0 || out->created > SDE_MAX) {
-		rc = err_set(e, -ERANGE, "created %" PRId64 ": not a time from 1970 to 9999", out->created);
+		rc = err_set(e, -EINVAL, "created %" PRId64 ": not a time from 1970 to 9999", out->created);
 		goto out;
 	}
 	snprintf(out->serial, sizeof(out->serial), "%s", serial);
