@@ -23,6 +23,7 @@
 #include "optical_src.h"
 #include "opt.h"
 #include "pathquote.h"
+#include "samedev.h"
 #include "sde.h"
 
 enum { OPT_NEW_ID = OPT_LONG, OPT_CLEAR, OPT_ALLOW, OPT_VERIFY, OPT_JSON };
@@ -172,36 +173,6 @@ static void print_ranges(const char *from, const uint64_t *lba, size_t n)
 	}
 }
 
-/* Does device a contain device b, or are they the same? (partitions) */
-static int dev_contains(dev_t a, dev_t b)
-{
-	if (a == b)
-		return 1;
-	char path[128], buf[64];
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(b), minor(b));
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	unsigned ma, mi;
-	int n = fgets(buf, sizeof(buf), f) && sscanf(buf, "%u:%u", &ma, &mi) == 2;
-	fclose(f);
-	return n && makedev(ma, mi) == a;
-}
-
-static int same_device(const struct optical_src_info *s, const struct optical_dst_info *d)
-{
-	if (!d->exists)
-		return 0;
-	if (s->ino && d->ino)           /* two files */
-		return s->dev == d->dev && s->ino == d->ino;
-	if (!s->ino && !d->ino)         /* two devices */
-		return dev_contains(s->dev, d->dev) || dev_contains(d->dev, s->dev);
-	/* a file and a device: the file lives on that device */
-	if (s->ino)
-		return dev_contains(d->dev, s->dev);
-	return dev_contains(s->dev, d->dev);
-}
-
 static int src_read_sector(void *ctx, uint32_t lba, unsigned char *buf)
 {
 	return optical_src_read(ctx, lba, 1, buf);
@@ -262,9 +233,12 @@ static const char *describe(unsigned profile, char *buf, size_t len)
 	return buf;
 }
 
-static int refuse(struct job *j, struct optical_verdict v, const struct optical_facts *f)
+static int refuse(struct job *j, struct optical_verdict v, const struct optical_facts *f,
+		  const char *how)
 {
-	char a[96], b[96], extra[128] = "";
+	char a[96], b[96], extra[160] = "";
+	if (how && (strstr(how, " is backed by ") || strstr(how, " lies on ")))
+		snprintf(extra, sizeof(extra), " (%s)", how);
 	if (v.reason == OPT_NO_ROOM)
 		snprintf(extra, sizeof(extra), " (%" PRIu64 " sectors needed, %" PRId64 " available)",
 			 f->sectors, f->room_sectors);
@@ -322,6 +296,12 @@ static int plan_volume(struct job *j)
 	int rc = isovd_plan(src_read_sector, j->src, j->si.sectors, j->o->new_id, j->when, &j->plan, &bad);
 	if (rc == -ENODATA) {
 		rc = 0;         /* descriptors past the end: the truncation check says it */
+	}
+	if (rc == -EMEDIUMTYPE) {
+		errmsg("'%s': the ISO 9660 primary volume descriptor gives a logical block size of %u "
+		       "bytes: only 2048 is duplicated (the volume's size is counted in those blocks)",
+		       from, j->plan.iso_block_size);
+		return -1;
 	}
 	if (rc < 0) {
 		errmsg_errno(rc, "'%s': reading volume descriptor sector %" PRIu32, from, bad);
@@ -602,48 +582,57 @@ static int write_copy(struct job *j, enum optical_action action)
 	return rc;
 }
 
+/* The same storage (one file, a loop device on the image, a partition of
+ * the disk): refused before the target is opened (a drive cannot be
+ * grabbed for writing while it is read). 0, or -1 after the message. */
+static int refuse_same(struct job *j)
+{
+	struct err e;
+	char how[128] = "";
+	int same = samedev(j->o->from, j->o->to, how, sizeof(how), &e);
+	if (same < 0) {
+		errmsg("%s", e.msg);
+		return -1;
+	}
+	if (same) {
+		struct optical_facts f = {
+			.from_profile = j->si.profile,
+			.to_profile = j->si.is_drive ? j->si.profile : OPT_PROF_STDIO,
+			.same_device = 1,
+		};
+		refuse(j, optical_rules(&f), &f, how);
+		return -1;
+	}
+	return 0;
+}
+
 static int duplicate(struct opts *o)
 {
 	struct job j;
 	memset(&j, 0, sizeof(j));
 	j.o = o;
-	j.when = sde_now();
 	j.prog.tty = isatty(2);
 	int status = EXIT_FAIL;
+	struct err e;
+	if (sde_now(&j.when, &e) < 0) {
+		errmsg("%s", e.msg);
+		goto out;
+	}
 
 	if (open_source(&j) < 0 || plan_volume(&j) < 0)
 		goto out;
-	/* the same device: refused before the target is opened (a drive cannot
-	 * be grabbed for writing while it is read) */
-	struct stat st;
-	if (stat(o->to, &st) == 0) {
-		struct optical_dst_info same = {
-			.exists = 1,
-			.dev = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? st.st_rdev : st.st_dev,
-			.ino = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? 0 : st.st_ino,
-		};
-		if (same_device(&j.si, &same)) {
-			struct optical_facts f = {
-				.from_profile = j.si.profile,
-				.to_profile = j.si.is_drive ? j.si.profile : OPT_PROF_STDIO,
-				.same_device = 1,
-			};
-			status = refuse(&j, optical_rules(&f), &f);
-			goto out;
-		}
-	}
-	if (open_target(&j) < 0)
+	if (refuse_same(&j) < 0 || open_target(&j) < 0)
 		goto out;
 
 	struct optical_facts f = {
 		.from_profile = j.si.profile, .to_profile = j.di.profile,
 		.from_sector_size = j.si.sector_size, .to_sector_size = SECTOR,
-		.same_device = same_device(&j.si, &j.di), .to_has_data = j.di.has_data,
+		.same_device = 0, .to_has_data = j.di.has_data,
 		.clear = o->clear, .sectors = j.sectors, .room_sectors = j.di.room_sectors,
 	};
 	struct optical_verdict v = optical_rules(&f);
 	if (v.action == OPT_REFUSE) {
-		status = refuse(&j, v, &f);
+		status = refuse(&j, v, &f, NULL);
 		goto out;
 	}
 	if (j.have_plan && j.plan.md5_tags)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "testhook.h"
 #include "altkit.h"
@@ -394,6 +395,52 @@ static int run_list(char ***argvs)
 	return EXIT_OK;
 }
 
+/* The one message for a failed used-block copy; EXIT_FAIL. */
+static int say_copy_error(int rc, const char *src, const char *dst, const struct extfs_copy_stats *st)
+{
+	if (rc == -ECANCELED) {
+		errmsg("stopped: '%s' is incomplete", dst);
+		return EXIT_FAIL;
+	}
+	if (rc == -EXTFS_E_TOO_SMALL) {
+		char need[64], have[64];
+		say_size(need, sizeof(need), st->fs_bytes);
+		say_size(have, sizeof(have), st->dst_bytes);
+		struct stat ds;
+		if (stat(dst, &ds) == 0 && S_ISREG(ds.st_mode))
+			errmsg("'%s' is a file of %s, smaller than '%s' (%s): name an empty or new "
+			       "file (it is grown), or one at least that big", dst, have, src, need);
+		else
+			errmsg("'%s' is too small: '%s' needs %s", dst, src, need);
+		return EXIT_FAIL;
+	}
+	if (rc == -EXTFS_E_DAMAGED) {
+		const char *name = extfs_errname(st->damage_code);
+		errmsg("'%s': %s (%s): run e2fsck -fn on it; alt_disk_copy --copy-mode files "
+		       "copies it file by file", src, st->damage, name ? name : extfs_strerror(-(int)st->damage_code));
+		return EXIT_FAIL;
+	}
+	if (rc == -EXTFS_E_SAME) {
+		if (strstr(st->same_how, " is backed by ") || strstr(st->same_how, " lies on "))
+			errmsg("'%s' and '%s' are the same (%s)", src, dst, st->same_how);
+		else
+			errmsg("'%s' and '%s' are the same", src, dst);
+		return EXIT_FAIL;
+	}
+	if (rc == -EXTFS_E_CHANGED) {
+		errmsg("'%s' changed while it was copied: '%s' is not a good copy", src, dst);
+		return EXIT_FAIL;
+	}
+	if (rc && st->err_offset) {
+		errmsg("%s '%s' at byte %llu: %s", st->err_dst ? "writing" : "reading",
+		       st->err_dst ? dst : src, (unsigned long long)st->err_offset,
+		       extfs_strerror(rc));
+		return EXIT_FAIL;
+	}
+	errmsg("'%s': %s", st->err_dst ? dst : src, extfs_strerror(rc));
+	return EXIT_FAIL;
+}
+
 static int do_copy_used(const char *src, const char *dst, const struct args *a)
 {
 	struct extfs_params p;
@@ -416,34 +463,8 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 	int rc = extfs_copy_used_blocks(src, dst, &o, &st);
 	if (pr.shown)
 		fputc('\n', stderr);
-	if (rc == -ECANCELED) {
-		errmsg("stopped: '%s' is incomplete", dst);
-		return EXIT_FAIL;
-	}
-	if (rc == -EXTFS_E_TOO_SMALL) {
-		char need[64];
-		say_size(need, sizeof(need), st.fs_bytes);
-		errmsg("'%s' is too small: '%s' needs %s", dst, src, need);
-		return EXIT_FAIL;
-	}
-	if (rc == -EXTFS_E_SAME) {
-		errmsg("'%s' and '%s' are the same", src, dst);
-		return EXIT_FAIL;
-	}
-	if (rc == -EXTFS_E_CHANGED) {
-		errmsg("'%s' changed while it was copied: '%s' is not a good copy", src, dst);
-		return EXIT_FAIL;
-	}
-	if (rc && st.err_offset) {
-		errmsg("%s '%s' at byte %llu: %s", st.err_dst ? "writing" : "reading",
-		       st.err_dst ? dst : src, (unsigned long long)st.err_offset,
-		       extfs_strerror(rc));
-		return EXIT_FAIL;
-	}
-	if (rc) {
-		errmsg("'%s': %s", st.err_dst ? dst : src, extfs_strerror(rc));
-		return EXIT_FAIL;
-	}
+	if (rc)
+		return say_copy_error(rc, src, dst, &st);
 	if (a->verbose) {
 		char c[32], f[32];
 		format_size(st.copied, c, sizeof(c));

@@ -267,7 +267,11 @@ int volarc_cmd_create(struct volarc_opts *o)
 	struct volarc_input in;
 	struct err e;
 	char serial[VOLARC_SERIAL_MAX + 1];
-	time_t now = sde_now();
+	time_t now;
+	if (sde_now(&now, &e) < 0) {
+		errmsg("%s", e.msg);
+		return EXIT_FAIL;
+	}
 	volarc_input_init(&in, fs);
 	in.set.fs = fs;
 	in.set.created = now;
@@ -408,19 +412,51 @@ static char *clean_name(const char *s)
 	return n;
 }
 
+/* A directory that could not be made ("in the way"): what lies below it
+ * fails for the same reason, said once. */
+struct blocked {
+	char *dir;
+};
+
+static int is_blocked(const struct blocked *b, const char *dest)
+{
+	return b->dir && selected(b->dir, dest);
+}
+
+static void block(struct blocked *b, const struct volarc_entry *en, const char *dest, int rc)
+{
+	if (rc != -ENOTDIR)
+		return;
+	free(b->dir);
+	b->dir = xstrdup(dest);
+	if (!en->is_dir) {
+		char *slash = strrchr(b->dir, '/');
+		if (slash)
+			*slash = '\0';
+		else {
+			free(b->dir);
+			b->dir = NULL;
+		}
+	}
+}
+
 static int copy_one(struct volarc_reader *r, const struct volarc_opts *o, int dirfd, const char *name)
 {
 	const struct volarc_set *set = r->set;
 	struct err e;
-	int failed = 0, found = 0;
+	struct blocked bl = { NULL };
+	int failed = 0, found = 0, rc;
 	for (size_t i = 0; i < set->nentries; i++) {
 		const struct volarc_entry *en = &set->entries[i];
 		if (!selected(name, en->name))
 			continue;
 		found = 1;
 		char *dest = dest_name(name, o->as, en->name);
-		if (volarc_extract(r, en, dirfd, dest, &e) < 0) {
+		if (is_blocked(&bl, dest)) {
+			failed = 1;
+		} else if ((rc = volarc_extract(r, en, dirfd, dest, &e)) < 0) {
 			errmsg("%s", e.msg);
+			block(&bl, en, dest, rc);
 			failed = 1;
 		} else if (o->verbose && !en->is_dir) {
 			char *q = path_quote(dest);
@@ -435,12 +471,14 @@ static int copy_one(struct volarc_reader *r, const struct volarc_opts *o, int di
 		if (!en->is_dir || !selected(name, en->name))
 			continue;
 		char *dest = dest_name(name, o->as, en->name);
-		if (volarc_relpath_ok(dest) && volarc_extract_dir_attrs(en, dirfd, dest, &e) < 0) {
+		if (!is_blocked(&bl, dest) && volarc_relpath_ok(dest) &&
+		    volarc_extract_dir_attrs(en, dirfd, dest, &e) < 0) {
 			errmsg("%s", e.msg);
 			failed = 1;
 		}
 		free(dest);
 	}
+	free(bl.dir);
 	if (!found) {
 		char *q = path_quote(name);
 		errmsg("'%s': not in the set", q);
@@ -465,6 +503,13 @@ int volarc_cmd_copy(struct volarc_opts *o)
 	int status = open_set(o, &ses, &r);
 	if (status)
 		return status;
+	struct err e;
+	if (volarc_reader_check_names(r, &e) < 0) {
+		errmsg("%s", e.msg);
+		volarc_reader_close(r);
+		volarc_session_end(&ses);
+		return EXIT_FAIL;
+	}
 	const char *to = o->to ? o->to : ".";
 	int dirfd = open(to, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {

@@ -10,6 +10,7 @@
 #include "testhook.h"
 #include "altkit.h"
 #include "pathquote.h"
+#include "sde.h"
 #include "volarc_cli.h"
 #include "xalloc.h"
 
@@ -154,7 +155,11 @@ static void utc(int64_t t, char *buf, size_t len, const char *fmt)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	/* a catalog written before times were bounded: no garbage year */
+	if (t < 0 || t > SDE_MAX || !gmtime_r(&tt, &tm)) {
+		snprintf(buf, len, "out of range");
+		return;
+	}
 	strftime(buf, len, fmt, &tm);
 }
 

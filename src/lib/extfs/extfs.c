@@ -53,6 +53,9 @@ const char *extfs_strerror(int err)
 		return "the source changed while it was copied";
 	case EXTFS_E_NOT_BLOCK_OR_FILE:
 		return "neither a block device nor a regular file";
+	case EXTFS_E_DAMAGED:
+		return "its superblock, group descriptors or bitmaps do not check: run e2fsck -fn "
+		       "on it; alt_disk_copy --copy-mode files copies it file by file";
 	}
 	if (e < 4096)
 		return strerror((int)e);
@@ -61,6 +64,25 @@ const char *extfs_strerror(int err)
 		tables = 1;
 	}
 	return error_message((errcode_t)e);
+}
+
+const char *extfs_errname(long code)
+{
+#define N(c) { c, #c }
+	static const struct { long code; const char *name; } names[] = {
+		N(EXT2_ET_GDESC_BAD_BLOCK_MAP), N(EXT2_ET_GDESC_BAD_INODE_MAP),
+		N(EXT2_ET_GDESC_BAD_INODE_TABLE), N(EXT2_ET_BLOCK_BITMAP_CSUM_INVALID),
+		N(EXT2_ET_INODE_BITMAP_CSUM_INVALID), N(EXT2_ET_BLOCK_BITMAP_READ),
+		N(EXT2_ET_INODE_BITMAP_READ), N(EXT2_ET_BAD_DESC_SIZE), N(EXT2_ET_SB_CSUM_INVALID),
+		N(EXT2_ET_CORRUPT_SUPERBLOCK),
+		N(EXT2_ET_SHORT_READ), N(EXT2_ET_BAD_BLOCK_NUM), N(EXT2_ET_UNIMPLEMENTED),
+		N(EXT2_ET_GDESC_READ),
+	};
+#undef N
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return NULL;
 }
 
 /* ---- opening ---------------------------------------------------------- */

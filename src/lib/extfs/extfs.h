@@ -23,7 +23,12 @@ enum {
 	EXTFS_E_SAME,                   /* source and target are the same file or device */
 	EXTFS_E_CHANGED,                /* the source's superblock changed while it was copied */
 	EXTFS_E_NOT_BLOCK_OR_FILE,      /* the target is neither a block device nor a regular file */
+	EXTFS_E_DAMAGED,                /* the source's superblock, descriptors or bitmaps do not
+					   check: stats->damage says which */
 };
+/* The symbolic name of a libext2fs error code ("EXT2_ET_GDESC_BAD_BLOCK_MAP"),
+ * or NULL for codes not in the table. */
+const char *extfs_errname(long code);
 /* Text of any error these functions return (err < 0 or > 0). */
 const char *extfs_strerror(int err);
 
@@ -168,6 +173,11 @@ struct extfs_copy_stats {
 	uint64_t runs;                  /* runs of used blocks (after merging small gaps) */
 	int whole;                      /* the journal needed recovery, so the bitmaps may
 					   be stale: every block was copied */
+	uint64_t dst_bytes;             /* the target's size before the copy */
+	char same_how[128];             /* -EXTFS_E_SAME: how they meet (samedev) */
+	/* -EXTFS_E_DAMAGED: what does not check, and libext2fs's code for it */
+	const char *damage;
+	long damage_code;
 	/* On an I/O error: where, and on which side. */
 	uint64_t err_offset;
 	int err_dst;                    /* 0: reading src, 1: writing dst */
@@ -181,9 +191,12 @@ struct extfs_copy_stats {
  * device or image, or a read-only mount. When its journal needs recovery
  * every block is copied (stats->whole) and the kernel replays the journal
  * when the copy is mounted. dst (a block device, opened O_EXCL, or a regular
- * file, grown if shorter) must hold at least src's size
+ * file, grown only when empty) must hold at least src's size
  * (-EXTFS_E_TOO_SMALL); free blocks on a block device keep what they held.
  * -EXTFS_E_CHANGED when src's superblock changed during the copy.
+ * -EXTFS_E_DAMAGED when src's superblock counts, group descriptors
+ * (ext2fs_check_desc) or bitmaps (ext2fs_read_bitmaps) do not check, or it
+ * is shorter than its filesystem: nothing is written then.
  * Afterwards see extfs_postcopy_argvs(). o and st may be NULL. */
 int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_copy_opts *o,
 			   struct extfs_copy_stats *st);

@@ -15,6 +15,7 @@
 
 #include "extfs.h"
 #include "extfs_int.h"
+#include "samedev.h"
 #include "xalloc.h"
 
 #define CHUNK (4u << 20)                /* bytes per read and write */
@@ -232,13 +233,6 @@ static int write_behind(struct write_behind *wb, int fd, uint64_t off, uint64_t 
 	return 0;
 }
 
-static int same_file(const struct stat *a, const struct stat *b)
-{
-	if (S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode))
-		return a->st_rdev == b->st_rdev;
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
 /* Open a descriptor, with O_DIRECT when asked and the file allows it. */
 static int open_maybe_direct(const char *path, int flags, int direct, int *is_direct)
 {
@@ -267,6 +261,20 @@ static int dev_size(int fd, const struct stat *st, uint64_t *size)
 	return 0;
 }
 
+/* The size of the source (0 when it cannot be told). */
+static uint64_t src_size(const char *src)
+{
+	struct stat ss;
+	uint64_t size = 0;
+	int fd = open(src, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &ss) < 0 || dev_size(fd, &ss, &size) < 0)
+		size = 0;
+	close(fd);
+	return size;
+}
+
 /* What can be refused before anything is opened: src and dst the same,
  * src mounted read-write, dst not a block device or file, or mounted. 0 or
  * a negative code (st->err_dst set when dst is at fault). */
@@ -284,7 +292,12 @@ static int check_pair(const char *src, const char *dst, struct stat *ds,
 		st->err_dst = 1;
 		return -EXTFS_E_NOT_BLOCK_OR_FILE;
 	}
-	if (same_file(&ss, ds))
+	/* Two names of one storage: a link, a loop device on the image, a
+	 * partition of the disk, a dm device on it. */
+	int same = samedev(src, dst, st->same_how, sizeof(st->same_how), NULL);
+	if (same < 0)
+		return same;
+	if (same)
 		return -EXTFS_E_SAME;
 
 	int mflags = 0;
@@ -311,12 +324,42 @@ static int extents_init(struct extents *x, ext2_filsys fs, struct extfs_copy_sta
 	x->align = 1;
 	st->fs_bytes = x->fs_bytes;
 	st->whole = x->whole;
-	if (!x->whole) {
-		errcode_t e = ext2fs_read_block_bitmap(fs);
-		if (e)
-			return extfs_errcode(e);
+	if (!x->whole)
 		x->bmap = fs->block_map;
-	}
+	return 0;
+}
+
+static int damaged(struct extfs_copy_stats *st, const char *what, errcode_t code)
+{
+	st->damage = what;
+	st->damage_code = (long)code;
+	return -EXTFS_E_DAMAGED;
+}
+
+/* A block copy trusts the bitmaps blindly: a filesystem whose superblock,
+ * group descriptors or bitmaps do not check is refused (e2fsck or a
+ * file-level copy is the way), never copied into a clone that looks fine.
+ * The checks are libext2fs's own, as e2fsck makes them first. */
+static int check_fs(ext2_filsys fs, uint64_t src_bytes, struct extfs_copy_stats *st)
+{
+	struct ext2_super_block *sb = fs->super;
+	uint64_t blocks = ext2fs_blocks_count(sb);
+	if (sb->s_first_data_block >= blocks || ext2fs_free_blocks_count(sb) > blocks ||
+	    sb->s_free_inodes_count > sb->s_inodes_count || sb->s_inodes_count == 0)
+		return damaged(st, "its superblock's counts do not check", EXT2_ET_CORRUPT_SUPERBLOCK);
+	if (src_bytes && blocks * fs->blocksize > src_bytes)
+		return damaged(st, "it is truncated (the filesystem is bigger than the device or file)",
+			       EXT2_ET_SHORT_READ);
+	errcode_t e = ext2fs_check_desc(fs);
+	if (e)
+		return damaged(st, "its group descriptors do not check", e);
+	/* With a journal to replay every block is copied and the bitmaps may
+	 * be caught between two checkpoints (a live snapshot): not read. */
+	if (ext2fs_has_feature_journal_needs_recovery(sb))
+		return 0;
+	e = ext2fs_read_bitmaps(fs);
+	if (e)
+		return damaged(st, "its bitmaps cannot be read", e);
 	return 0;
 }
 
@@ -367,14 +410,17 @@ static void close_copier(struct copier *c)
 		close(c->dst);
 }
 
-/* dst must hold the filesystem: a block device big enough, or a file grown
- * to its size. */
+/* dst must hold the filesystem: a block device or file big enough, or an
+ * empty file, grown to its size. A smaller file that holds something is
+ * refused like a smaller device: it may be a mistyped name, and growing it
+ * would silently keep a file of another size than the user gave. */
 static int fit_dst(struct copier *c, const struct stat *ds, struct extfs_copy_stats *st)
 {
 	uint64_t dsize;
 	int rc = dev_size(c->dst, ds, &dsize);
+	st->dst_bytes = dsize;
 	if (rc == 0 && dsize < c->x.fs_bytes) {
-		if (S_ISBLK(ds->st_mode))
+		if (S_ISBLK(ds->st_mode) || dsize > 0)
 			rc = -EXTFS_E_TOO_SMALL;
 		else if (ftruncate(c->dst, (off_t)c->x.fs_bytes) < 0)
 			rc = -errno;
@@ -482,7 +528,9 @@ int extfs_copy_used_blocks(const char *src, const char *dst, const struct extfs_
 	struct copier c;
 	memset(&c, 0, sizeof(c));
 	c.src = c.dst = c.src_b = c.dst_b = -1;
-	rc = extents_init(&c.x, fs, st);
+	rc = check_fs(fs, src_size(src), st);
+	if (!rc)
+		rc = extents_init(&c.x, fs, st);
 	if (rc) {
 		ext2fs_close_free(&fs);
 		return rc;

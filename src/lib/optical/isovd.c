@@ -19,6 +19,7 @@ enum {
 	/* ISO 9660 volume descriptor fields */
 	ISO_VOL_ID = 40, ISO_VOL_ID_LEN = 32,
 	ISO_VOL_SPACE = 80,
+	ISO_BLOCK_SIZE = 128,
 	ISO_ESCAPES = 88,
 	ISO_CREATED = 813, ISO_DATE_LEN = 17,
 	/* UDF tag identifiers */
@@ -248,6 +249,14 @@ static long scan_iso(struct scan *s, unsigned char *buf)
 				continue;       /* only the first primary counts */
 			p->has_iso = 1;
 			what = "ISO 9660 primary volume descriptor";
+			/* ECMA-119 allows 512 to 2048 (any power of two in
+			 * practice), but the volume space size counts such
+			 * blocks: with another size every rule below (the
+			 * truncation check, the sectors to copy) would count in
+			 * the wrong unit. */
+			p->iso_block_size = le16(buf + ISO_BLOCK_SIZE);
+			if (p->iso_block_size != ISOVD_SECTOR)
+				return -EMEDIUMTYPE;
 			p->iso_volume_sectors = le32(buf + ISO_VOL_SPACE);
 			size_t n = ISO_VOL_ID_LEN;
 			while (n > 0 && (buf[ISO_VOL_ID + n - 1] == ' ' || buf[ISO_VOL_ID + n - 1] == 0))
@@ -503,7 +512,9 @@ int isovd_plan(isovd_read_fn rd, void *ctx, uint64_t nsectors, const char *new_i
 	}
 	free(buf);
 	if (rc < 0) {
+		uint16_t bs = plan->iso_block_size;
 		isovd_plan_release(plan);
+		plan->iso_block_size = bs;
 		return rc;
 	}
 	if (plan->npatches > 1)

@@ -32,6 +32,7 @@ struct isovd_plan {
 	int md5_tags;                   /* libisofs checksum tags (xorriso -md5) */
 	char volume_id[ISOVD_ID_MAX + 1];       /* the source's (PVD, else UDF) */
 	uint32_t iso_volume_sectors;    /* ISO 9660 volume space size, 0 if none */
+	uint16_t iso_block_size;        /* the PVD's logical block size (kept on -EMEDIUMTYPE) */
 	size_t npatches;
 	struct isovd_patch *patches;    /* sorted by lba */
 };
@@ -43,7 +44,9 @@ int isovd_check_id(const char *id, char *bad);
 /* Find the descriptors of the volume (nsectors long) and plan the patches:
  * new_id NULL keeps the identifiers (only the creation time changes). A
  * sector that cannot be read fails the plan with its errno (*bad_lba set);
- * a volume with neither ISO 9660 nor UDF gives an empty plan. */
+ * a volume with neither ISO 9660 nor UDF gives an empty plan. A primary
+ * descriptor whose logical block size is not 2048 fails with -EMEDIUMTYPE
+ * (plan->iso_block_size says what it is). */
 int isovd_plan(isovd_read_fn rd, void *ctx, uint64_t nsectors, const char *new_id,
 	       time_t when, struct isovd_plan *plan, uint32_t *bad_lba);
 void isovd_plan_release(struct isovd_plan *plan);

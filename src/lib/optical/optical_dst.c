@@ -76,7 +76,16 @@ static void collect_messages(struct optical_dst *d)
 		size_t n = strlen(text);
 		while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 			text[--n] = 0;
-		snprintf(d->msg, sizeof(d->msg), "%s", text);
+		/* libburn gives the system's reason apart ("Cannot write
+		 * desired amount of 32768 bytes" + ENOSPC): say it */
+		const char *why = os_errno > 0 ? strerror(os_errno) : NULL;
+		if (why && !strstr(text, why)) {
+			while (n > 0 && text[n - 1] == '.')
+				text[--n] = 0;
+			snprintf(d->msg, sizeof(d->msg), "%.*s: %s", (int)(sizeof(d->msg) - 80), text, why);
+		} else {
+			snprintf(d->msg, sizeof(d->msg), "%s", text);
+		}
 	}
 }
 

@@ -3,5 +3,14 @@
 #ifndef ALTKIT_SDE_H
 #define ALTKIT_SDE_H
 #include <time.h>
-time_t sde_now(void);
+
+#include "err.h"
+
+/* The last second of year 9999 (UTC): the latest time ISO 9660 can write. */
+#define SDE_MAX 253402300799LL
+
+/* *t = SOURCE_DATE_EPOCH, or now when it is unset or empty. -EINVAL when it
+ * is not a plain non-negative integer, -ERANGE when it is after SDE_MAX
+ * (e says which); *t is unchanged then. */
+int sde_now(time_t *t, struct err *e);
 #endif

@@ -168,6 +168,15 @@ int volarc_catalog_open(const char *path, int create, struct volarc_catalog **ou
 		return rc;
 	}
 	sqlite3_extended_result_codes(c->db, 0);
+	/* SQLite opens a write-protected file read-only without a word; the
+	 * first statement would then make -wal and -shm files beside it and
+	 * fail. Refuse before any is run: nothing is left behind. */
+	if (sqlite3_db_readonly(c->db, "main") == 1) {
+		rc = err_set(e, -EACCES, "catalog '%s': read-only (volarc writes its catalog's log even "
+			     "to read it): nothing done", path);
+		volarc_catalog_close(c);
+		return rc;
+	}
 	rc = setup(c, e);
 	if (rc < 0) {
 		volarc_catalog_close(c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "beneath.h"
@@ -132,6 +133,41 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Files of procfs, sysfs and their kin say size 0 (or 4096) and are made
+ * when read, differently each time (/proc/self/status is the reader's own).
+ * volarc lays out the volumes from the sizes before reading a byte and
+ * checks every file against what it read: such a file cannot be archived
+ * so that it checks on the way back, and a copy read now would be a
+ * snapshot that was never on disk. Refused: copy it to a file first. */
+static int pseudo_file(int fd)
+{
+	static const long magic[] = {
+		0x9fa0,         /* PROC_SUPER_MAGIC */
+		0x62656572,     /* SYSFS_MAGIC */
+		0x64626720,     /* DEBUGFS_MAGIC */
+		0x74726163,     /* TRACEFS_MAGIC */
+		0x73636673,     /* SECURITYFS_MAGIC */
+		0x27e0eb,       /* CGROUP_SUPER_MAGIC */
+		0x63677270,     /* CGROUP2_SUPER_MAGIC */
+		0x62656570,     /* CONFIGFS_MAGIC */
+		0xde5e81e4,     /* EFIVARFS_MAGIC */
+		0x6e736673,     /* NSFS_MAGIC */
+	};
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if ((unsigned long)sf.f_type == (unsigned long)magic[i])
+			return 1;
+	return 0;
+}
+
+static int refuse_pseudo(const char *name, struct err *e)
+{
+	return err_set(e, -EINVAL, "'%s' is a file of procfs, sysfs or the like: its size does not say "
+		       "what it holds (it is made when read): copy it to a regular file first", name);
+}
+
 /* Everything below the directory dfd (rel below root, stored as name/...). */
 static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, const char *name,
 		struct err *e)
@@ -169,7 +205,10 @@ static int walk(struct volarc_input *in, size_t root, int dfd, const char *rel, 
 			int sub = openat(dfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
 				rc = err_set(e, -errno, "'%s': %s", cname, strerror(errno));
-			else {
+			else if (pseudo_file(sub)) {
+				rc = refuse_pseudo(cname, e);
+				close(sub);
+			} else {
 				rc = add_entry(in, root, crel, cname, &st, e);
 				if (rc == 0)
 					rc = walk(in, root, sub, crel, cname, e);
@@ -223,6 +262,10 @@ int volarc_input_add(struct volarc_input *in, const char *arg, struct err *e)
 		close(fd);
 		return err_set(e, -EINVAL, "'%s' is %s: only regular files and directories are archived", arg,
 				kind(st.st_mode));
+	}
+	if (pseudo_file(fd)) {
+		close(fd);
+		return refuse_pseudo(arg, e);
 	}
 	fcntl(fd, F_SETFL, 0);  /* O_NONBLOCK was only for opening (a FIFO must not hang) */
 	in->roots = xrealloc(in->roots, (in->nroots + 1) * sizeof(*in->roots));

@@ -112,9 +112,16 @@ static int vs_close(IsoStream *stream)
 	if (s->entry != (size_t)-1 && s->fd >= 0) {
 		struct stat st;
 		const struct volarc_entry *en = &s->w->job->set->entries[s->entry];
+		char more;
 		if (s->last && s->pos == s->length && (fstat(s->fd, &st) < 0 || (uint64_t)st.st_size != en->size)) {
 			struct err e;
 			err_set(&e, -ESTALE, "'%s' changed size while it was archived", en->name);
+			fail(s->w, &e);
+		} else if (s->last && s->pos == s->length && pread(s->fd, &more, 1, (off_t)en->size) > 0) {
+			/* its size does not say what it holds (a file made when read) */
+			struct err e;
+			err_set(&e, -ESTALE, "'%s' reads more than its size (%" PRIu64 " bytes) says: "
+				"not archived", en->name, en->size);
 			fail(s->w, &e);
 		}
 		close(s->fd);

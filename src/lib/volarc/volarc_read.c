@@ -146,6 +146,18 @@ static void tree_as_set(struct volarc_reader *r, const struct volarc_vol *v)
 	r->tree = 1;
 }
 
+int volarc_reader_check_names(const struct volarc_reader *r, struct err *e)
+{
+	for (size_t i = 0; i < r->set->nentries; i++) {
+		const char *name = r->set->entries[i].name;
+		if (!volarc_relpath_ok(name))
+			return err_set(e, -EINVAL, "'%s' holds an unsafe name '%.200s' (absolute, empty, or with "
+				       "'.' or '..'): the volume is refused, nothing is copied",
+				       r->dir ? r->dir : r->single ? r->single : "the set", name);
+	}
+	return 0;
+}
+
 static int open_first(struct volarc_reader *r, const char *path, struct err *e)
 {
 	struct stat st;
@@ -308,13 +320,16 @@ struct hashing {
 	struct sha256_ctx ctx;
 	volarc_sink sink;
 	void *arg;
+	int sink_failed;        /* the error is the sink's (it named its file) */
 };
 
 static int hash_sink(void *arg, const void *buf, size_t len)
 {
 	struct hashing *h = arg;
 	sha256_update(&h->ctx, len, buf);
-	return h->sink ? h->sink(h->arg, buf, len) : 0;
+	int rc = h->sink ? h->sink(h->arg, buf, len) : 0;
+	h->sink_failed = rc < 0;
+	return rc;
 }
 
 int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, volarc_sink sink, void *arg,
@@ -338,6 +353,8 @@ int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, v
 			return err_set(e, -EBADMSG, "'%s': damaged volume: its bytes are not where the set directory "
 					"says on volume %u ('%s')", en->name, p->vol, v->path);
 		int rc = volarc_vol_read(v, f, hash_sink, &h, e);
+		if (rc < 0 && !h.sink_failed)
+			return err_prefix(e, "'%s'", en->name);        /* which file the volume failed */
 		if (rc < 0)
 			return rc;
 	}

@@ -43,6 +43,13 @@ void volarc_reader_close(struct volarc_reader *r);
  * a missing one is named in the error. */
 int volarc_reader_volume(struct volarc_reader *r, unsigned index, struct volarc_vol **out, struct err *e);
 
+/* Every name of the set is safe to write below a directory (relative, no
+ * "." or ".." component, volarc_relpath_ok): 0, else -EINVAL naming the
+ * first that is not. Names from a set directory were checked when it was
+ * read; a bare ISO 9660/Joliet/Rock Ridge tree is checked here, so that a
+ * hostile volume is refused as a whole, not file by file. */
+int volarc_reader_check_names(const struct volarc_reader *r, struct err *e);
+
 /* The bytes of a file to sink, in order, and its sha256 in sum. With a set
  * directory, a sum that does not match is -EBADMSG. */
 int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, volarc_sink sink, void *arg,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "sde.h"
 #include "volarc_set.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -270,6 +271,12 @@ int volarc_set_parse(const char *text, struct volarc_set *out, struct err *e)
 	    index > count || get_i64(j, "created", &out->created) || !trees ||
 	    volarc_fs_parse(trees, &out->fs) < 0) {
 		rc = bad(e, NULL, "bad serial, volume index, count, time or trees");
+		goto out;
+	}
+	/* A time is written with a 4-digit year everywhere (ISO 9660, JSON):
+	 * one past 9999 is damage, not a date to print. */
+	if (out->created < 0 || out->created > SDE_MAX) {
+		rc = err_set(e, -EINVAL, "created %" PRId64 ": not a time from 1970 to 9999", out->created);
 		goto out;
 	}
 	snprintf(out->serial, sizeof(out->serial), "%s", serial);

@@ -64,6 +64,12 @@ static const struct {
 	  "\"volume\":1,\"volumes\":1,\"created\":0,\"trees\":\"joliet\",\"entries\":[]}", "bad serial" },
 	{ "unknown trees", "{\"format\":\"altkit-volarc-set\",\"version\":1,\"serial\":\"S1\",\"volume\":1,"
 	  "\"volumes\":1,\"created\":0,\"trees\":\"udf\",\"entries\":[]}", "trees" },
+	{ "created near the int64 maximum", "{\"format\":\"altkit-volarc-set\",\"version\":1,\"serial\":\"S1\","
+	  "\"volume\":1,\"volumes\":1,\"created\":9223372036854775000,\"trees\":\"joliet\",\"entries\":[]}",
+	  "created 9223372036854775000: not a time from 1970 to 9999" },
+	{ "created before 1970", "{\"format\":\"altkit-volarc-set\",\"version\":1,\"serial\":\"S1\","
+	  "\"volume\":1,\"volumes\":1,\"created\":-1,\"trees\":\"joliet\",\"entries\":[]}",
+	  "created -1: not a time from 1970 to 9999" },
 	{ "a newer version", "{\"format\":\"altkit-volarc-set\",\"version\":2}", "set directory version 2 (this volarc reads 1)" },
 	{ "another format", "{\"format\":\"something-else\",\"version\":1}", "not a volarc set directory" },
 	{ "not JSON", "volarc", "not valid JSON" },
