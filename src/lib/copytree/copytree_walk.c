@@ -15,6 +15,7 @@
 
 #include "copytree_int.h"
 #include "exclude.h"
+#include "pathbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -33,23 +34,6 @@ struct frame {
 	char *names;
 	size_t pathlen;         /* of this directory's "./path" in the walker's buffer */
 };
-
-struct pathbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void path_set(struct pathbuf *pb, size_t len, const char *name)
-{
-	size_t l = strlen(name);
-	if (len + l + 2 > pb->cap) {
-		pb->cap = 2 * (len + l + 2);
-		pb->s = xrealloc(pb->s, pb->cap);
-	}
-	pb->s[len] = '/';
-	memcpy(pb->s + len + 1, name, l + 1);
-	pb->len = len + 1 + l;
-}
 
 static int cmp_went(const void *a, const void *b)
 {
@@ -141,7 +125,7 @@ static void filter_listing(struct ct *ct, struct frame *f, struct pathbuf *pb, s
 			}
 		}
 		if (ct->ex) {
-			path_set(pb, f->pathlen, nm);
+			pathbuf_set(pb, f->pathlen, nm);
 			if (exclude_match(ct->ex, pb->s)) {
 				/* mount points always stay */
 				if (!have_st &&
@@ -229,8 +213,8 @@ void ct_walk(struct ct *ct, struct wctx *w)
 	 * copied on its own), "." by default */
 	const char *root_path = ct->match_root ? ct->match_root : ".";
 	size_t root_len = strlen(root_path);
-	struct pathbuf pb = { .s = xmalloc(root_len + 64), .len = root_len, .cap = root_len + 64 };
-	memcpy(pb.s, root_path, root_len + 1);
+	struct pathbuf pb;
+	pathbuf_init(&pb, root_path);
 
 	dn_ref(ct->root);
 	stack[n++] = (struct frame){ .dn = ct->root, .pathlen = root_len };
@@ -250,7 +234,7 @@ void ct_walk(struct ct *ct, struct wctx *w)
 			if (n == cap)
 				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
 			f = &stack[n - 1];
-			path_set(&pb, f->pathlen, f->names + e->name);
+			pathbuf_set(&pb, f->pathlen, f->names + e->name);
 			stack[n++] = (struct frame){ .dn = child, .pathlen = pb.len };
 			list_dir(ct, w, &stack[n - 1], &pb);
 			dn_release(ct, child);
@@ -268,5 +252,5 @@ void ct_walk(struct ct *ct, struct wctx *w)
 	if (popped)
 		dn_unref(ct, popped);
 	free(stack);
-	free(pb.s);
+	pathbuf_release(&pb);
 }

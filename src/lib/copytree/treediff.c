@@ -24,24 +24,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static void path_to(struct td *td, size_t len, const char *name)
-{
-	size_t l = strlen(name);
-	if (len + l + 2 > td->pathcap) {
-		td->pathcap = 2 * (len + l + 2);
-		td->path = xrealloc(td->path, td->pathcap);
-	}
-	td->path[len] = '/';
-	memcpy(td->path + len + 1, name, l + 1);
-	td->pathlen = len + 1 + l;
-}
-
-static void path_cut(struct td *td, size_t len)
-{
-	td->path[len] = '\0';
-	td->pathlen = len;
-}
-
 static int open_ro(struct td *td, int dirfd, const char *name, int extra)
 {
 	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
@@ -324,18 +306,18 @@ static int enter(struct td *td, struct tframe *f, const int dir[2], const char *
 		f->fd[s] = open_ro(td, dir[s], name, O_DIRECTORY);
 		int rc = f->fd[s] < 0 ? -errno : reopen_check(td, f->fd[s], &st[s]);
 		if (rc < 0) {
-			td_trouble(td, s, td->path, "open directory", -rc);
+			td_trouble(td, s, td->path.s, "open directory", -rc);
 			goto fail;
 		}
 		f->dev[s] = st[s].st_dev;
 		f->ino[s] = st[s].st_ino;
 	}
-	td_compare_xattrs(td, td->path, f->fd, false);
-	td_compare_flags(td, td->path, f->fd);
+	td_compare_xattrs(td, td->path.s, f->fd, false);
+	td_compare_flags(td, td->path.s, f->fd);
 	for (int s = 0; s < 2; s++) {
 		int rc = list_names(td, f->fd[s], &names[s], &n[s]);
 		if (rc < 0) {
-			td_trouble(td, s, td->path, "read directory", -rc);
+			td_trouble(td, s, td->path.s, "read directory", -rc);
 			for (int k = 0; k <= s; k++) {
 				for (size_t i = 0; i < n[k]; i++)
 					free(names[k][i]);
@@ -345,7 +327,7 @@ static int enter(struct td *td, struct tframe *f, const int dir[2], const char *
 		}
 	}
 	merge(f, names[0], n[0], names[1], n[1]);
-	f->pathlen = td->pathlen;
+	f->pathlen = td->path.len;
 	return 0;
 fail:
 	for (int s = 0; s < 2; s++)
@@ -373,8 +355,8 @@ static int leave(struct td *td, struct tframe *stack, size_t *n)
 				if (p->fd[s] >= 0)
 					close(p->fd[s]);
 				p->fd[s] = -1;
-				path_cut(td, p->pathlen);
-				td_trouble(td, s, td->path, "open directory", -r);
+				pathbuf_cut(&td->path, p->pathlen);
+				td_trouble(td, s, td->path.s, "open directory", -r);
 				rc = -1;
 			}
 		}
@@ -383,7 +365,7 @@ static int leave(struct td *td, struct tframe *stack, size_t *n)
 	(*n)--;
 	if (*n > 0) {
 		struct tframe *p = &stack[*n - 1];
-		path_cut(td, p->pathlen);
+		pathbuf_cut(&td->path, p->pathlen);
 		if (p->fd[0] < 0 || p->fd[1] < 0) {
 			/* cannot go on in that directory */
 			for (size_t k = p->i; k < p->n; k++)
@@ -399,7 +381,7 @@ static int leave(struct td *td, struct tframe *stack, size_t *n)
 static bool compare_entry(struct td *td, struct tframe *f, const char *name, unsigned where,
 			  struct stat s[2])
 {
-	const char *path = td->path;
+	const char *path = td->path.s;
 	bool mnt[2] = { false, false };
 	for (int side = 0; side < 2; side++) {
 		if (!(where & (1u << side)))
@@ -453,11 +435,7 @@ static void td_init(struct td *td, const struct treediff_opts *o, struct treedif
 	td->noatime = O_NOATIME;
 	td->buf[0] = xmalloc(CHUNK);
 	td->buf[1] = xmalloc(CHUNK);
-	td->pathcap = 64;
-	td->path = xmalloc(td->pathcap);
-	td->path[0] = '.';
-	td->path[1] = '\0';
-	td->pathlen = 1;
+	pathbuf_init(&td->path, ".");
 }
 
 static void td_free(struct td *td)
@@ -466,7 +444,7 @@ static void td_free(struct td *td)
 	links_free(&td->links[1]);
 	free(td->buf[0]);
 	free(td->buf[1]);
-	free(td->path);
+	pathbuf_release(&td->path);
 }
 
 /* Open both roots (top) and stat them (rst). 0, or -1 (reported). */
@@ -510,7 +488,7 @@ static int walk(struct td *td, struct tframe **stackp, size_t *np, size_t *capp)
 		}
 		size_t k = f->i++;
 		const char *name = f->names[k];
-		path_to(td, f->pathlen, name);
+		pathbuf_set(&td->path, f->pathlen, name);
 		struct stat s[2];
 		if (!compare_entry(td, f, name, f->where[k], s))
 			continue;

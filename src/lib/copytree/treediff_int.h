@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "pathbuf.h"
 #include "treediff.h"
 
 #define CHUNK (1u << 20)        /* data compared per read */
@@ -37,8 +38,7 @@ struct td {
 	struct treediff_stats *st;
 	const char *name[2];
 	char *buf[2];
-	char *path;
-	size_t pathlen, pathcap;
+	struct pathbuf path;    /* "./a/b": the entry compared now */
 	dev_t rootdev[2];
 	int rootmnt[2];
 	bool have_mnt[2];
