@@ -34,18 +34,21 @@
 #include "vgroles.h"
 #include "xalloc.h"
 
-enum { OPT_RUN_PAYLOAD = OPT_LONG };
+enum { OPT_RUN_PAYLOAD = OPT_LONG, OPT_RENAME };
 
 static const struct opt options[] = {
 	{ 'b', "banner", NULL, "print the recovery banner and exit" },
 	{ OPT_RUN_PAYLOAD, "run-payload", NULL, "run the payload drive's script, if one is present,\n"
 						"and power off (from a booted system's startup)" },
+	{ OPT_RENAME, "rename", NULL, "give the VG of altkit.vg= the name rootvg (and the one\n"
+				      "it replaces old_rootvg), then exit: from a distribution's\n"
+				      "initramfs, before LVM activates anything" },
 	OPT_HELP_VERSION,
 	{ 0 }
 };
 
 static const struct optspec spec = {
-	.synopsis = "altkit-init [--banner | --run-payload]",
+	.synopsis = "altkit-init [--banner | --run-payload | --rename]",
 	.about = "The initramfs init, as PID 1: the recovery shell, or the system of altkit.vg=.",
 	.options = options,
 	.footer = "Kernel command line:\n"
@@ -554,6 +557,42 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
 	snprintf(why, whylen, "switch_root failed: %s", strerror(errno));
 }
 
+/* --rename, from a distribution's initramfs (initramfs-tools' init-premount,
+ * dracut's pre-trigger): only the names, as boot_system does them; the
+ * distribution's scripts then activate rootvg and mount root= as usual.
+ * Without altkit.vg= there is nothing to do. */
+static int rename_only(void)
+{
+	struct cmdline cl;
+	struct err e;
+	if (cmdline_read("/proc/cmdline", &cl) < 0) {
+		errmsg("cannot read /proc/cmdline: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	const char *uuid = cmdline_get(&cl, "altkit.vg");
+	char select[96];
+	int rc = EXIT_OK;
+	if (!uuid || !*uuid)
+		goto out;
+	snprintf(select, sizeof(select), "vg_uuid=%s", uuid);
+	if (wait_for_vg(&cl, select) < 0) {
+		errmsg("no volume group with UUID %s (altkit.vg=) was found", uuid);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	int r = vgroles_take_root(uuid, say_rename, (void *)cmdline_get(&cl, testhook_name(HOOK_CUT_AFTER_RENAMES)), &e);
+	if (r < 0) {
+		errmsg("cannot give volume group %s the name '%s': %s", uuid, ROOTVG,
+		       r == LVM_E_FAILED ? e.msg : strerror(-r));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	remove_stale_snapshots(uuid);
+out:
+	cmdline_release(&cl);
+	return rc;
+}
+
 static _Noreturn void recovery(const struct cmdline *cl)
 {
 	const char *v = cmdline_get(cl, "altkit.settle");
@@ -578,13 +617,15 @@ static _Noreturn void recovery(const struct cmdline *cl)
 int cmd_altkit_init(int argc, char **argv)
 {
 	struct optparser p;
-	int c, banner = 0, payload_only = 0;
+	int c, banner = 0, payload_only = 0, rename = 0;
 	opt_init(&p, &spec, argc, argv);
 	while ((c = opt_next(&p)) > 0) {
 		if (c == 'b')
 			banner = 1;
 		else if (c == OPT_RUN_PAYLOAD)
 			payload_only = 1;
+		else if (c == OPT_RENAME)
+			rename = 1;
 	}
 	if (c == OPT_EXIT)
 		return p.rc;
@@ -592,6 +633,8 @@ int cmd_altkit_init(int argc, char **argv)
 		print_banner(stdout);
 		return close_stdout();
 	}
+	if (rename)
+		return rename_only();
 	if (payload_only) {
 		/* from a booted system's startup: nothing to do without a payload drive */
 		struct blockdev payload;
