@@ -125,6 +125,15 @@ static int plan(struct clone *c, struct err *e)
 	return clone_plan_sizes(&c->src, c->t, c->nt, &c->o, c->rep, e);
 }
 
+/* Where the source's root tree is read: "/" live, under CLONE_SRC_MNT offline. */
+static const char *source_root(const struct clone_source *src)
+{
+	for (size_t i = 0; i < src->nfs; i++)
+		if (strcmp(src->fs[i].mountpoint, "/") == 0)
+			return src->fs[i].src_dir;
+	return "/";
+}
+
 int clone_prepare(struct clone *c, char *const disks[], size_t nd, struct err *e)
 {
 	int rc;
@@ -133,7 +142,8 @@ int clone_prepare(struct clone *c, char *const disks[], size_t nd, struct err *e
 	if ((rc = clone_find_source(c, e)) < 0 || (rc = check_disks(c, disks, nd, e)) < 0 ||
 	    (rc = clone_open_source(c, e)) < 0)
 		return rc;
-	if ((rc = plan(c, e)) < 0) {
+	/* phase 3 will need a boot loader it knows: refused now, not after phase 1 */
+	if ((rc = plan(c, e)) < 0 || (c->o.want[3] && (rc = clone_check_boot(c, source_root(&c->src), e)) < 0)) {
 		clone_close_source(c);
 		return rc;
 	}

@@ -7,6 +7,7 @@
  *   clone_phase1.c  partition, VG, LVs, mkfs, mount, copy
  *   clone_phase2.c  customize
  *   clone_phase3.c  boot: ESP files, UUID rewrite, boot list
+ *   clone_boot.c    which boot path the source has; a distribution's GRUB
  *   clone.c         the phase table
  *
  * Library code: it never prints. Errors come back in a struct err; what a
@@ -86,8 +87,18 @@ struct clone_report {
 	void *arg;
 };
 
+/* How the source boots (clone_boot.c): through altkit's own EFI stub
+ * kernel (EFI/altkit on its ESP), or through its distribution's shim +
+ * GRUB (EFI/<vendor>/grub.cfg, /boot/grub/grub.cfg passing altkit.vg=). */
+enum clone_boot_kind { CLONE_BOOT_UNKNOWN, CLONE_BOOT_ALTKIT, CLONE_BOOT_GRUB };
+struct clone_boot {
+	enum clone_boot_kind kind;
+	char vendor[64];        /* GRUB: the ESP's EFI/<vendor> with grub.cfg */
+};
+
 struct clone {
 	struct clone_opts o;
+	struct clone_boot boot;
 	struct clone_source src;
 	struct target_disk t[CLONE_MAX_DISKS];
 	size_t nt;
@@ -156,6 +167,9 @@ int clone_choose_copy_paths(struct clone_source *src, const struct clone_opts *o
 /* Replace every "UUID=<old>" (and "UUID=\"<old>\"") with new; text is
  * realloc'd, *count counts the replacements. */
 char *clone_replace_uuid(char *text, const char *old, const char *new, int *count);
+/* Replace every old that stands alone: not preceded or followed by a letter,
+ * digit or '-' (a UUID in "--fs-uuid X", "lvmid/VG/LV", "altkit.vg=X"). */
+char *clone_replace_token(char *text, const char *old, const char *new, int *count);
 /* An ext2/ext3 source made ext4 on the clone (-T, or -i). */
 int clone_fs_converts(const struct clone_fs *f);
 
@@ -167,6 +181,44 @@ int clone_copy_blocks(const char *from, const char *to, uint64_t size);
 void clone_wait_for_node(const char *dev);
 /* Mount a clone LV on its mount point below /alt_inst. */
 int clone_mount_fs(const char *mountpoint, const char *fstype, const char *dev, struct err *e);
+
+/* ---- clone_phase3.c ---- */
+/* Identities of the source and what they are on the clone: file system
+ * UUIDs, the ESP's, and for a distribution's boot loader the VG and LV UUIDs. */
+#define CLONE_MAX_IDS (2 * CLONE_MAX_LVS + 2)
+struct clone_ids {
+	char old[CLONE_MAX_IDS][64], new[CLONE_MAX_IDS][64];
+	size_t n;
+};
+/* Rewrite ROOT/RELPATH with REPLACE (clone_replace_uuid or _token) for each
+ * pair; a missing file is 0. Says what it changed. */
+int clone_rewrite_ids(const struct clone *c, const char *root, const char *relpath, const struct clone_ids *ids,
+		      char *(*replace)(char *, const char *, const char *, int *));
+
+/* ---- clone_boot.c ---- */
+/* The ESP of the VG with this UUID (partition 1 of the first of its disks
+ * that has one): "/dev/vdb1". -ENOENT when none. */
+int clone_find_esp(const char *vg_uuid, char *dev, size_t len);
+/* Where the ESP DEV can be read: where it is mounted (often /boot/efi),
+ * else mounted read-only on MNT by us (*mounted set); "" if nowhere. */
+void clone_esp_dir(const char *dev, const char *mnt, char *dir, size_t len, int *mounted);
+/* Before anything is written: how the source boots (c->boot), from its ESP
+ * and its root tree ROOT_DIR. Refuses a source without an ESP, a boot loader
+ * altkit does not know, and a GRUB that passes no altkit.vg= of the source. */
+int clone_check_boot(struct clone *c, const char *root_dir, struct err *e);
+/* The same from the source ESP at ESP_DIR ("" when none) and a root tree
+ * (the clone's, in phase 3) whose grub.cfg must pass altkit.vg=VG_UUID. */
+int clone_detect_boot(struct clone *c, const char *esp_dir, const char *root_dir, const char *vg_uuid,
+		      struct err *e);
+/* Phase 3 for GRUB: the source ESP's files (at SRC_DIR) onto the clone's
+ * (mounted on ESP_DIR), its EFI/<vendor>/grub.cfg stubs and the clone's
+ * /boot/grub/grub.cfg and /etc/default/grub.d/altkit.cfg naming the clone's
+ * file systems, VG and LVs. */
+int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_dir,
+			  const struct clone_ids *ids, struct err *e);
+/* The clone's boot entry: its own copy of the loader the source's entry
+ * starts, described with its disk. */
+int clone_boot_grub_entry(struct clone *c, uint16_t *num, char *disk, size_t disklen, struct err *e);
 
 /* ---- the phases ---- */
 int clone_phase1(struct clone *c, struct err *e);

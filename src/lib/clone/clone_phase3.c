@@ -1,7 +1,8 @@
 /* Phase 3: make the clone bootable. UUID= references to the source's
  * filesystems (and ESP) are rewritten to the clone's; the clone's ESP gets
  * the source's altkit kernel and initramfs and a command line naming the
- * clone's VG; the clone goes to sleep; the boot list puts it first. */
+ * clone's VG, or, for a distribution's GRUB, the source ESP's files
+ * (clone_boot.c); the clone goes to sleep; the boot list puts it first. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "clone.h"
 #include "cmdline.h"
 #include "efivars.h"
+#include "espcopy.h"
 #include "intree.h"
 #include "mounts.h"
 #include "readall.h"
@@ -29,16 +31,6 @@
 #define SRC_ESP_MNT "/run/altkit/src-esp"
 static const char *const boot_files[] = { "vmlinuz.efi", "initramfs.img", NULL };
 
-/* The ESP of the VG with this UUID (on the first of its disks that has one). */
-static int find_esp(const char *vg_uuid, char *dev, size_t len)
-{
-	struct bootdisk d;
-	if (!vg_uuid[0] || bootdisk_of_vg(vg_uuid, &d, 1) != 1)
-		return -ENOENT;
-	snprintf(dev, len, "%s", d.esp);
-	return 0;
-}
-
 static void probe_uuid(const char *dev, char *uuid, size_t len)
 {
 	struct blockdev bd = { 0 };
@@ -47,9 +39,10 @@ static void probe_uuid(const char *dev, char *uuid, size_t len)
 	snprintf(uuid, len, "%s", bd.uuid);
 }
 
-static int rewrite_uuids(const struct clone *c, const char *relpath, char olds[][64], char news[][64], size_t n)
+int clone_rewrite_ids(const struct clone *c, const char *root, const char *relpath, const struct clone_ids *ids,
+		      char *(*replace)(char *, const char *, const char *, int *))
 {
-	int fd = intree_open(ALTINST_MNT, relpath, O_RDONLY, 0);
+	int fd = intree_open(root, relpath, O_RDONLY, 0);
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
 	struct stat st;
@@ -60,10 +53,10 @@ static int rewrite_uuids(const struct clone *c, const char *relpath, char olds[]
 	if (!text)
 		text = xstrdup("");
 	int count = 0;
-	for (size_t i = 0; i < n; i++)
-		if (olds[i][0] && news[i][0] && strcmp(olds[i], news[i]) != 0)
-			text = clone_replace_uuid(text, olds[i], news[i], &count);
-	int rc = count ? intree_write(ALTINST_MNT, relpath, text, strlen(text), st.st_mode & 07777) : 0;
+	for (size_t i = 0; i < ids->n; i++)
+		if (ids->old[i][0] && ids->new[i][0] && strcmp(ids->old[i], ids->new[i]) != 0)
+			text = replace(text, ids->old[i], ids->new[i], &count);
+	int rc = count ? intree_write(root, relpath, text, strlen(text), st.st_mode & 07777) : 0;
 	if (count && rc == 0)
 		clone_say(c, "/%s: %d UUID reference%s rewritten", relpath, count, count == 1 ? "" : "s");
 	free(text);
@@ -71,32 +64,33 @@ static int rewrite_uuids(const struct clone *c, const char *relpath, char olds[]
 }
 
 /* UUID= references to the source's filesystems and ESP now name the
- * clone's; esp gets the clone's ESP, src_esp the source's ("" if none). */
-static int rewrite_all_uuids(struct clone *c, char *esp, char *src_esp, struct err *e)
+ * clone's; esp gets the clone's ESP, src_esp the source's ("" if none),
+ * ids the pairs. */
+static int rewrite_all_uuids(struct clone *c, char *esp, char *src_esp, struct clone_ids *ids, struct err *e)
 {
 	static const char *const uuid_files[] = { "etc/fstab", "etc/crypttab", "etc/default/grub", NULL };
 	struct clone_conf_fs fs[CLONE_MAX_LVS];
-	static char olds[CLONE_MAX_LVS + 1][64], news[CLONE_MAX_LVS + 1][64];
 	size_t n = 0;
 	int rc;
 	if (clone_read_conf(fs, CLONE_MAX_LVS, &n) < 0)
 		return err_set(e, -ENOENT, "the clone has no /etc/altkit/clone.conf: was phase 1 completed?");
 	for (size_t i = 0; i < n; i++) {
 		char dev[300];
-		snprintf(olds[i], 64, "%s", strcmp(fs[i].src_uuid, "-") ? fs[i].src_uuid : "");
+		snprintf(ids->old[i], 64, "%s", strcmp(fs[i].src_uuid, "-") ? fs[i].src_uuid : "");
 		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, fs[i].lv);
-		probe_uuid(dev, news[i], 64);
+		probe_uuid(dev, ids->new[i], 64);
 	}
-	if (find_esp(c->st.source_uuid, src_esp, 64) < 0)
+	if (clone_find_esp(c->st.source_uuid, src_esp, 64) < 0)
 		src_esp[0] = '\0';
-	if (find_esp(c->st.uuid, esp, 64) < 0)
+	if (clone_find_esp(c->st.uuid, esp, 64) < 0)
 		return err_set(e, -ENOENT, "the clone's ESP (partition 1 of its first disk) is missing");
-	olds[n][0] = news[n][0] = '\0';
+	ids->old[n][0] = ids->new[n][0] = '\0';
 	if (src_esp[0])
-		probe_uuid(src_esp, olds[n], 64);
-	probe_uuid(esp, news[n], 64);
+		probe_uuid(src_esp, ids->old[n], 64);
+	probe_uuid(esp, ids->new[n], 64);
+	ids->n = n + 1;
 	for (int i = 0; uuid_files[i]; i++)
-		if ((rc = rewrite_uuids(c, uuid_files[i], olds, news, n + 1)) < 0)
+		if ((rc = clone_rewrite_ids(c, ALTINST_MNT, uuid_files[i], ids, clone_replace_uuid)) < 0)
 			return err_errno(e, rc, "rewriting UUIDs in the clone's /%s", uuid_files[i]);
 	return 0;
 }
@@ -107,23 +101,10 @@ static int copy_file(const char *from, const char *to)
 	if (in < 0)
 		return -errno;
 	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = 0;
-	if (out < 0) {
-		rc = -errno;
-		close(in);
-		return rc;
-	}
-	char buf[1 << 16];
-	for (ssize_t n; (n = read(in, buf, sizeof(buf))) != 0;) {
-		if (n < 0 || write(out, buf, (size_t)n) != n) {
-			rc = -errno;
-			break;
-		}
-	}
-	if (!rc && fsync(out) < 0)
-		rc = -errno;
+	int rc = out < 0 ? -errno : esp_copy_fd(in, out);
 	close(in);
-	close(out);
+	if (out >= 0)
+		close(out);
 	return rc;
 }
 
@@ -141,28 +122,6 @@ static char *running_console_words(void)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%sconsole=%s", n ? " " : "", cl.values[i]);
 	cmdline_release(&cl);
 	return xstrdup(buf);
-}
-
-/* Where the source's ESP can be read: where it is mounted (often
- * /boot/efi), else mounted read-only by us (*mounted set); "" if nowhere. */
-static void source_esp_dir(const char *src_esp, char *dir, size_t len, int *mounted)
-{
-	struct stat est;
-	struct mount_table mt;
-	dir[0] = '\0';
-	*mounted = 0;
-	if (!src_esp[0])
-		return;
-	if (stat(src_esp, &est) == 0 && mounts_read(&mt) == 0) {
-		const struct mount_entry *m = mounts_find_dev(&mt, major(est.st_rdev), minor(est.st_rdev));
-		if (m)
-			snprintf(dir, len, "%s", m->target);
-		mounts_release(&mt);
-	}
-	if (!dir[0] && mount(src_esp, SRC_ESP_MNT, "vfat", MS_RDONLY, NULL) == 0) {
-		snprintf(dir, len, "%s", SRC_ESP_MNT);
-		*mounted = 1;
-	}
 }
 
 /* The kernel and initramfs from the source's ESP (at src_dir) to the clone's. */
@@ -215,19 +174,23 @@ static int write_cmdline(struct clone *c, const char *src_dir, struct err *e)
 	return rc;
 }
 
-/* The boot files: the source ESP's altkit kernel and initramfs, and a
- * command line naming the clone's VG (renamed to rootvg when it boots). */
-static int fill_esp(struct clone *c, const char *esp, const char *src_esp, struct err *e)
+/* The boot files: for altkit's own path the source ESP's kernel and
+ * initramfs and a command line naming the clone's VG (renamed to rootvg when
+ * it boots); for a distribution's GRUB every file of the source's ESP. */
+static int fill_esp(struct clone *c, const char *esp, const char *src_esp, const struct clone_ids *ids,
+		    struct err *e)
 {
 	char src_dir[300];
 	int src_mounted, rc;
 	mkdir("/run/altkit", 0755);
 	mkdir(ESP_MNT, 0755);
-	mkdir(SRC_ESP_MNT, 0755);
 	if (mount(esp, ESP_MNT, "vfat", 0, NULL) < 0)
 		return err_errno(e, -errno, "mounting the clone's ESP '%s'", esp);
-	source_esp_dir(src_esp, src_dir, sizeof(src_dir), &src_mounted);
-	if ((rc = copy_boot_files(c, src_dir, src_esp, e)) == 0)
+	clone_esp_dir(src_esp, SRC_ESP_MNT, src_dir, sizeof(src_dir), &src_mounted);
+	rc = c->boot.kind ? 0 : clone_detect_boot(c, src_dir, ALTINST_MNT, c->st.source_uuid, e);
+	if (rc == 0 && c->boot.kind == CLONE_BOOT_GRUB)
+		rc = clone_boot_grub_files(c, src_dir, ESP_MNT, ids, e);
+	else if (rc == 0 && (rc = copy_boot_files(c, src_dir, src_esp, e)) == 0)
 		rc = write_cmdline(c, src_dir, e);
 	umount(ESP_MNT);
 	if (src_mounted)
@@ -247,7 +210,8 @@ static int set_boot_list(struct clone *c, struct err *e)
 			  "the clone boots with 'altkit.vg=%s'", c->st.uuid);
 		return 0;
 	}
-	int rc = bootlist_boot_vg(c->st.uuid, c->cmdline, !c->o.skip_checks, &num, disk, sizeof(disk), &why);
+	int rc = c->boot.kind == CLONE_BOOT_GRUB ? clone_boot_grub_entry(c, &num, disk, sizeof(disk), &why)
+		 : bootlist_boot_vg(c->st.uuid, c->cmdline, !c->o.skip_checks, &num, disk, sizeof(disk), &why);
 	if (rc < 0)
 		return err_set(e, rc, "the boot list: %s%s%s; %s (-g skips the checks, -B leaves the list alone); "
 			       "run phase 3 again", disk[0] ? disk : "", disk[0] ? ": " : "", why.msg,
@@ -259,13 +223,14 @@ static int set_boot_list(struct clone *c, struct err *e)
 
 int clone_phase3(struct clone *c, struct err *e)
 {
+	static struct clone_ids ids;
 	char running[64], done[64], esp[64] = "", src_esp[64] = "";
 	int rc;
 	altinst_tag(running, sizeof(running), "running", "3");
 	altinst_tag(done, sizeof(done), "phase", "3");
 	c->boot_listed = 0;
-	if ((rc = clone_set_tag(running, NULL, e)) < 0 || (rc = rewrite_all_uuids(c, esp, src_esp, e)) < 0 ||
-	    (rc = fill_esp(c, esp, src_esp, e)) < 0 || (rc = altvg_sleep(e)) < 0)
+	if ((rc = clone_set_tag(running, NULL, e)) < 0 || (rc = rewrite_all_uuids(c, esp, src_esp, &ids, e)) < 0 ||
+	    (rc = fill_esp(c, esp, src_esp, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
 		return rc;
 	/* the boot list before the phase counts as done: a failure here leaves
 	 * phase 3 to be run again */

@@ -257,3 +257,29 @@ char *clone_replace_uuid(char *text, const char *old, const char *new, int *coun
 	}
 	return text;
 }
+
+static int token_char(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-';
+}
+
+char *clone_replace_token(char *text, const char *old, const char *new, int *count)
+{
+	size_t ol = strlen(old), nl = strlen(new);
+	if (!ol)
+		return text;
+	for (char *p = text; (p = strstr(p, old));) {
+		if ((p > text && token_char(p[-1])) || token_char(p[ol])) {
+			p += ol;
+			continue;
+		}
+		size_t off = (size_t)(p - text), len = strlen(text);
+		text = xrealloc(text, len - ol + nl + 1);
+		p = text + off;
+		memmove(p + nl, p + ol, len - off - ol + 1);
+		memcpy(p, new, nl);
+		p += nl;
+		(*count)++;
+	}
+	return text;
+}

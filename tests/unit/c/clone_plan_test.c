@@ -168,6 +168,26 @@ static void uuids(void)
 	       "replace_uuid: UUID= and UUID=\" only");
 	is_int(count, 3, "  counts what it replaced");
 	free(t);
+
+	/* GRUB's configuration: a UUID standing alone, never inside a longer word */
+	static const struct {
+		const char *in, *old, *new, *want;
+		int count;
+	} tok[] = {
+		{ "search --fs-uuid --set=root 95b5-1 \n", "95b5-1", "c10e-2", "search --fs-uuid --set=root c10e-2 \n", 1 },
+		{ "search.fs_uuid 95b5-1 root lvmid/VGU-1/LVU-1", "VGU-1", "NEW-9", "search.fs_uuid 95b5-1 root lvmid/NEW-9/LVU-1", 1 },
+		{ "root=/dev/mapper/rootvg-root altkit.vg=VGU-1 quiet", "VGU-1", "NEW-9", "root=/dev/mapper/rootvg-root altkit.vg=NEW-9 quiet", 1 },
+		{ "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX altkit.vg=VGU-1\"", "VGU-1", "N", "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX altkit.vg=N\"", 1 },
+		{ "xVGU-1 VGU-1x VGU-12 -VGU-1 VGU-1-", "VGU-1", "N", "xVGU-1 VGU-1x VGU-12 -VGU-1 VGU-1-", 0 },
+		{ "'VGU-1' VGU-1", "VGU-1", "N", "'N' N", 2 },
+	};
+	for (size_t i = 0; i < sizeof(tok) / sizeof(tok[0]); i++) {
+		count = 0;
+		t = clone_replace_token(strdup(tok[i].in), tok[i].old, tok[i].new, &count);
+		is_str(t, tok[i].want, tok[i].in);
+		is_int(count, tok[i].count, "  replacements");
+		free(t);
+	}
 }
 
 int main(void)

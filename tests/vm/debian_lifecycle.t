@@ -1,0 +1,53 @@
+#!/bin/bash
+# A stock Debian 12 (scripts/build-debian-fixture a: shim + GRUB, initramfs-tools,
+# systemd, root and var on rootvg) through its life with altkit, every start
+# through OVMF's own boot list with one kept variable store:
+#   install   dpkg -i altkit's .deb (its postinst passes altkit.vg= through
+#             GRUB and puts the rename into the initramfs), clone live to vdb
+#   clone     the firmware starts vdb's shim -> vdb's GRUB -> the kernel and
+#             initramfs from the clone's /boot; rootvg is the clone's VG and
+#             old_rootvg the original; a file is written; roll back with
+#             bootlist -m normal vda
+#   back      vda again: the names are flipped back, the file is not there
+# Each start's wall time (QEMU start to power off) is reported.
+. "$(dirname "$0")/../lib/tap.sh"
+: "${VM_TIMEOUT:=1500}"
+VM_IMAGE=other . "$(dirname "$0")/../lib/vm.sh"
+. "$TOP/tests/lib/debian.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/altkit-deblife.XXXXXX")
+trap 'rm -rf "$tmp"; vm_cleanup' EXIT
+
+deb=$(ls "$TOP"/build/altkit_*_amd64.deb 2>/dev/null | tail -n 1)
+[ -f "$deb" ] || fail_all "altkit's .deb is built (make deb)"
+debian_fixture a "$tmp"
+truncate -s 4G "$tmp/vdb.img"
+cp "$deb" "$tmp/altkit.deb"
+clone_uuid=
+
+start() {   # start STEP: one start through the firmware; the guest runs step STEP
+	local step=$1 t0
+	printf 'STEP=%s\nCLONE_UUID=%s\n' "$step" "$clone_uuid" >"$tmp/step"
+	t0=$(date +%s%N)
+	vm_payload "$step" "$TOP/tests/vm/payloads/debian-lifecycle.sh" \
+		--payload-file "$tmp/env" --payload-file "$tmp/step" --payload-file "$tmp/altkit.deb" \
+		--boot firmware --firmware uefi --vars "$tmp/vars.fd" --mem 1024 \
+		--disk "$tmp/disk.img" --disk "$tmp/vdb.img" --out "$tmp/out"
+	diag "start '$step': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to power off"
+}
+
+start install
+clone_uuid=$(cat "$tmp/out/clone_uuid" 2>/dev/null)
+like "$clone_uuid" '^[A-Za-z0-9]{6}(-[A-Za-z0-9]{4}){5}-[A-Za-z0-9]{6}$' "the guest reported the clone's VG UUID"
+start clone
+log=$(tr -d '\r' <"$VM_LOG")
+like "$log" "altkit-init: volume group $clone_uuid: 'altinst_rootvg' is now 'rootvg'" \
+	"the clone's initramfs renamed the clone rootvg (console)"
+like "$log" "altkit-init: volume group $VG_UUID: 'rootvg' is now 'old_rootvg'" \
+	"  and the original old_rootvg"
+is "$(grep -a -c DEBIAN-MARK-written-on-the-clone "$tmp/vdb.img")" 1 "the file written on the clone is on vdb's bytes"
+is "$(grep -a -c DEBIAN-MARK-written-on-the-clone "$tmp/disk.img")" 0 "  and not on vda's"
+start back
+log=$(tr -d '\r' <"$VM_LOG")
+like "$log" "altkit-init: volume group $VG_UUID: '[a-z_]+' is now 'rootvg'" \
+	"the original's initramfs gave the original its name back (console)"
+done_testing

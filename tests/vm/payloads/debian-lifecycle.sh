@@ -1,0 +1,86 @@
+# In the Debian 12 fixture, one step of tests/vm/debian_lifecycle.t (STEP),
+# run by its altkit-payload.service under dash. $PAYLOAD/env: the fixture's
+# identities; $PAYLOAD/step: STEP and CLONE_UUID.
+. "$PAYLOAD/guest-tap.sh"
+. "$PAYLOAD/step"
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+
+vg_uuid() { lvm vgs --noheadings -o vg_uuid --select "vg_name=$1" 2>/dev/null | tr -d ' '; }
+boot_current() { efibootmgr | sed -n 's/^BootCurrent: //p'; }
+boot_first() { efibootmgr | sed -n 's/^BootOrder: \([0-9A-F]*\).*/\1/p'; }
+entry() { efibootmgr -v | grep "^Boot$1\*\{0,1\} "; }
+partuuid() { blkid -s PARTUUID -o value "$1"; }
+
+systemctl is-system-running --wait >/dev/null 2>&1
+is "$(uname -r)" "$KERNEL" "Debian's kernel runs ($KERNEL)"
+echo "# /proc/cmdline: $(cat /proc/cmdline)"
+
+case $STEP in
+install)
+	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the entry grub-install made"
+	t "dpkg -i altkit.deb" dpkg -i "$PAYLOAD/altkit.deb"
+	is "$(dpkg-query -W -f '${Status}' altkit 2>&1)" "install ok installed" "the package is installed"
+	is "$(grep -o 'altkit\.vg=[^ "]*' /etc/default/grub.d/altkit.cfg)" "altkit.vg=$VG_UUID" \
+		"/etc/default/grub.d/altkit.cfg names the running root VG"
+	like "$(grep -c "altkit\.vg=$VG_UUID" /boot/grub/grub.cfg)" '^[1-9]' \
+		"update-grub put altkit.vg= into /boot/grub/grub.cfg"
+	files=$(lsinitramfs "/boot/initrd.img-$KERNEL")
+	like "$files" '(^|[[:space:]])(usr/)?sbin/altkit([[:space:]]|$)' "the initramfs has altkit"
+	like "$files" 'scripts/init-premount/altkit' "  and its init-premount script"
+	start=$(date +%s)
+	alt_disk_copy -d vdb >"$OUT/clone.log" 2>&1
+	is "$?" 0 "alt_disk_copy -d vdb, live, exits 0 ($(($(date +%s) - start)) s)"
+	sed 's/^/# | /' "$OUT/clone.log"
+	clone=$(vg_uuid altinst_rootvg)
+	echo "$clone" >"$OUT/clone_uuid"
+	like "$clone" '.' "the clone is altinst_rootvg ($clone)"
+	first=$(boot_first)
+	e=$(entry "$first")
+	echo "# first in BootOrder: $e"
+	like "$e" "^Boot$first\\* debian vdb[[:space:]]" "the first entry is \"debian vdb\""
+	like "$e" 'File\(\\EFI\\debian\\shimx64\.efi\)' "  and starts \\EFI\\debian\\shimx64.efi"
+	like "$e" "HD\\(1,GPT,$(partuuid /dev/vdb1)," "  on vdb's ESP"
+	mkdir -p /mnt/cesp && mount -o ro /dev/vdb1 /mnt/cesp
+	t "the clone's ESP has every file of the source's but grub.cfg, byte for byte" \
+		diff -r -x grub.cfg /boot/efi /mnt/cesp
+	lvm vgchange -ay altinst_rootvg >/dev/null 2>&1
+	croot=$(blkid -s UUID -o value /dev/mapper/altinst_rootvg-root)
+	like "$(cat /mnt/cesp/EFI/debian/grub.cfg)" "search.fs_uuid $croot " \
+		"the clone's EFI/debian/grub.cfg finds the clone's root ($croot)"
+	t "  and does not name the source's" sh -c "! grep -q '$ROOT_UUID\|$VG_UUID' /mnt/cesp/EFI/debian/grub.cfg"
+	umount /mnt/cesp
+	lvm vgchange -an altinst_rootvg >/dev/null 2>&1
+	;;
+clone)
+	cur=$(boot_current)
+	e=$(entry "$cur")
+	echo "# BootCurrent $cur: $e"
+	like "$e" "^Boot$cur\\* debian vdb[[:space:]]" "the firmware started \"debian vdb\""
+	like "$(cat /proc/cmdline)" "altkit\\.vg=$CLONE_UUID( |\$)" "GRUB passed the clone's altkit.vg="
+	is "$(vg_uuid rootvg)" "$CLONE_UUID" "rootvg is the clone's VG"
+	is "$(vg_uuid old_rootvg)" "$VG_UUID" "old_rootvg is the original's"
+	is "$(findmnt -n -o SOURCE /)" /dev/mapper/rootvg-root "/ is rootvg-root"
+	is "$(lvm pvs --noheadings -o pv_name --select vg_name=rootvg | tr -d ' ')" /dev/vdb2 "rootvg's PV is vdb2"
+	is "$(findmnt -n -o SOURCE /boot/efi)" /dev/vdb1 "/boot/efi is the clone's ESP"
+	like "$(findmnt -n -o UUID /)" '.' "the root file system is the clone's ($(findmnt -n -o UUID /))"
+	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
+	echo DEBIAN-MARK-written-on-the-clone >/root/mark
+	sync
+	t "bootlist -m normal vda" bootlist -m normal vda
+	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder starts with the original's entry again (no new one)"
+	bootlist -m normal -o 2>&1 | sed 's/^/# bootlist: /'
+	;;
+back)
+	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the original's entry"
+	like "$(cat /proc/cmdline)" "altkit\\.vg=$VG_UUID( |\$)" "GRUB passed the original's altkit.vg="
+	is "$(vg_uuid rootvg)" "$VG_UUID" "rootvg is the original VG again"
+	is "$(vg_uuid old_rootvg)" "$CLONE_UUID" "old_rootvg is the clone"
+	is "$(findmnt -n -o UUID /)" "$ROOT_UUID" "/ is the original root file system"
+	t "the file written on the clone is not on this root" test ! -e /root/mark
+	;;
+*)
+	ok 1 "unknown step '$STEP'"
+	;;
+esac
+done_testing
