@@ -2,8 +2,10 @@
  *
  * As on AIX: -m normal is the list the machine boots from, -m service the
  * one it boots from once (BootNext), -m prevboot what it booted this time.
- * Each disk gets one Boot#### load option that starts the EFI-stub kernel on
- * its ESP with the command line naming its VG (altkit.vg=UUID).
+ * A disk booted by altkit gets one Boot#### load option that starts the
+ * EFI-stub kernel on its ESP with the command line naming its VG
+ * (altkit.vg=UUID); a distribution's disk keeps the entry its system has
+ * (GRUB's config names the VG), or gets one for the one loader on its ESP.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,9 +36,11 @@ static const struct optspec spec = {
 	.synopsis = "bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]",
 	.about = "Show and set the firmware (UEFI) boot list.",
 	.options = options,
-	.footer = "A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition holding\n"
-		  "EFI/altkit/vmlinuz.efi and initramfs.img, and a volume group. Its entry\n"
-		  "boots the kernel with EFI/altkit/cmdline, or with initrd= and altkit.vg=.\n"
+	.footer = "A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition and a volume\n"
+		  "group. With EFI/altkit/vmlinuz.efi and initramfs.img on the ESP, its entry\n"
+		  "boots that kernel with EFI/altkit/cmdline, or with initrd= and altkit.vg=.\n"
+		  "Otherwise (a distribution's disk) the entry that starts its ESP is used,\n"
+		  "or one is made for its one loader (EFI/<vendor>/shimx64.efi or grubx64.efi).\n"
 		  "The list is changed completely or not at all.\n",
 };
 
@@ -88,23 +92,19 @@ static void print_list(FILE *out, int bits)
 	}
 }
 
-/* Every disk checked and its entry built before any variable is written. */
-static int build_entries(char **names, size_t n, struct efiboot_entry *entries)
+/* Every disk checked and its entry found or built before any variable is written. */
+static int build_wants(char **names, size_t n, struct bootlist_want *w)
 {
 	char (*resolved)[32] = xcalloc(n, sizeof(*resolved));
 	size_t i;
 	for (i = 0; i < n; i++) {
 		struct bootdisk d;
-		char esp_cmdline[1024], cmdline[1024];
 		struct err e = { 0, "" };
 		int ok = bootdisk_resolve(names[i], &d, &e) == 0;
 		for (size_t j = 0; ok && j < i; j++)
 			if (strcmp(d.disk, resolved[j]) == 0)
 				ok = err_set(&e, -EINVAL, "is named twice") == 0;
-		ok = ok && bootdisk_read_esp(&d, esp_cmdline, sizeof(esp_cmdline), &e) == 0 &&
-		     bootdisk_cmdline(&d, esp_cmdline, cmdline, sizeof(cmdline), &e) == 0;
-		if (ok && bootlist_entry_for(&d, cmdline, &entries[i]) < 0)
-			ok = err_set(&e, -EINVAL, "its EFI system partition has no usable partition GUID") == 0;
+		ok = ok && bootlist_want_for_disk(&d, &w[i], &e) == 0;
 		if (!ok) {
 			errmsg("'%s': %s; the boot list was not changed", names[i], e.msg);
 			break;
@@ -115,7 +115,7 @@ static int build_entries(char **names, size_t n, struct efiboot_entry *entries)
 	if (i == n)
 		return 0;
 	for (size_t j = 0; j < i; j++)
-		efiboot_entry_free(&entries[j]);
+		bootlist_want_free(&w[j]);
 	return -1;
 }
 
@@ -152,17 +152,17 @@ static int change_list(char **disks, size_t ndisks, int bits)
 	struct err e = { 0, "" };
 	int rc;
 	if (ndisks) {
-		struct efiboot_entry *entries = xcalloc(ndisks, sizeof(*entries));
+		struct bootlist_want *w = xcalloc(ndisks, sizeof(*w));
 		uint16_t *nums = xcalloc(ndisks, sizeof(*nums));
-		if (build_entries(disks, ndisks, entries) < 0) {
-			free(entries);
+		if (build_wants(disks, ndisks, w) < 0) {
+			free(w);
 			free(nums);
 			return -1;
 		}
-		rc = bootlist_set(entries, ndisks, bits, nums, &e);
+		rc = bootlist_set_wants(w, ndisks, bits, nums, &e);
 		for (size_t i = 0; i < ndisks; i++)
-			efiboot_entry_free(&entries[i]);
-		free(entries);
+			bootlist_want_free(&w[i]);
+		free(w);
 		free(nums);
 	} else {
 		rc = bootlist_invalidate(bits, &e);

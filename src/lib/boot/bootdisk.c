@@ -1,5 +1,6 @@
 /* Disks altkit can boot: their ESP (from sysfs and libblkid), their VG (from
  * LVM) and the boot files on the ESP. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,18 +53,25 @@ static void scan_close(struct scan *s)
 	free(s->pvs);
 }
 
-/* The VG on the disk's partitions (the first one found). */
+/* The VG on the disk's partitions (the first one found), and whether others are there too. */
 static void fill_vg(struct bootdisk *d, const struct scan *s)
 {
 	d->vg_name[0] = d->vg_uuid[0] = '\0';
-	for (size_t p = 0; p < s->npv && !d->vg_uuid[0]; p++) {
+	d->nvgs = 0;
+	for (size_t p = 0; p < s->npv; p++) {
 		const char *pv = strncmp(s->pvs[p].name, "/dev/", 5) == 0 ? s->pvs[p].name + 5 : s->pvs[p].name;
-		for (size_t i = 0; i < s->n; i++)
-			if (strcmp(s->list[i].name, pv) == 0 && strcmp(s->list[i].parent, d->disk) == 0 &&
-			    s->pvs[p].vg_uuid[0]) {
+		for (size_t i = 0; i < s->n; i++) {
+			if (strcmp(s->list[i].name, pv) != 0 || strcmp(s->list[i].parent, d->disk) != 0 ||
+			    !s->pvs[p].vg_uuid[0])
+				continue;
+			if (!d->vg_uuid[0]) {
 				snprintf(d->vg_name, sizeof(d->vg_name), "%s", s->pvs[p].vg_name);
 				snprintf(d->vg_uuid, sizeof(d->vg_uuid), "%s", s->pvs[p].vg_uuid);
+				d->nvgs = 1;
+			} else if (strcmp(d->vg_uuid, s->pvs[p].vg_uuid) != 0) {
+				d->nvgs++;  /* a third VG's second PV counts twice: only 1 or more matters */
 			}
+		}
 	}
 }
 
@@ -210,51 +218,141 @@ static int check_esp_files(int espfd, char *cmdline, size_t len, struct err *e)
 	return 0;
 }
 
-int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, struct err *e)
+int bootdisk_esp_open(const struct bootdisk *d, struct bootdisk_esp *m, struct err *e)
 {
 	struct stat st;
 	struct mount_table mt;
-	char dir[300] = "";
+	m->fd = -1;
+	m->mounted_here = 0;
+	m->dir[0] = '\0';
 	if (stat(d->esp, &st) < 0) {
 		why_set(e, "cannot find its EFI system partition '%s'", d->esp, "");
 		return -1;
 	}
 	if (mounts_read(&mt) == 0) {
-		const struct mount_entry *m = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
-		if (m)
-			snprintf(dir, sizeof(dir), "%s", m->target);
+		const struct mount_entry *me = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
+		if (me)
+			snprintf(m->dir, sizeof(m->dir), "%s", me->target);
 		mounts_release(&mt);
 	}
-	int mounted_here = 0;
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/run/altkit-esp.XXXXXX");
-		if (!mkdtemp(dir)) {
-			snprintf(dir, sizeof(dir), "/tmp/altkit-esp.XXXXXX");
-			if (!mkdtemp(dir)) {
+	if (!m->dir[0]) {
+		snprintf(m->dir, sizeof(m->dir), "/run/altkit-esp.XXXXXX");
+		if (!mkdtemp(m->dir)) {
+			snprintf(m->dir, sizeof(m->dir), "/tmp/altkit-esp.XXXXXX");
+			if (!mkdtemp(m->dir)) {
 				why_set(e, "cannot make a directory to mount '%s' on", d->esp, "");
 				return -1;
 			}
 		}
-		if (mount(d->esp, dir, "vfat", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		if (mount(d->esp, m->dir, "vfat", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 			int saved = errno;
-			rmdir(dir);
+			rmdir(m->dir);
 			err_set(e, -EINVAL, "cannot mount its EFI system partition '%s': %s", d->esp, strerror(saved));
 			return -1;
 		}
-		mounted_here = 1;
+		m->mounted_here = 1;
 	}
-	int rc = -1;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		err_set(e, -EINVAL, "cannot open '%s': %s", dir, strerror(errno));
-	else {
-		rc = check_esp_files(fd, cmdline, len, e);
-		close(fd);
+	m->fd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->fd < 0) {
+		err_set(e, -EINVAL, "cannot open '%s': %s", m->dir, strerror(errno));
+		bootdisk_esp_close(m);
+		return -1;
 	}
-	if (mounted_here) {
-		umount(dir);
-		rmdir(dir);
+	return 0;
+}
+
+void bootdisk_esp_close(struct bootdisk_esp *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+	if (m->mounted_here) {
+		umount(m->dir);
+		rmdir(m->dir);
+		m->mounted_here = 0;
 	}
+}
+
+int bootdisk_esp_has(const struct bootdisk_esp *m, const char *fw_path)
+{
+	char path[BOOTDISK_LOADER_MAX];
+	const char *p = fw_path;
+	while (*p == '\\')
+		p++;
+	if (!*p || strlen(p) >= sizeof(path))
+		return 0;
+	snprintf(path, sizeof(path), "%s", p);
+	int dir = dup(m->fd);
+	if (dir < 0)
+		return 0;
+	/* each component without following symlinks (vfat has none, but a
+	 * mounted ESP may be any file system) */
+	char *save, *next, *c = strtok_r(path, "\\", &save);
+	while (c) {
+		next = strtok_r(NULL, "\\", &save);
+		int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0);
+		int fd = strcmp(c, "..") == 0 || strcmp(c, ".") == 0 ? -1 : openat(dir, c, flags);
+		close(dir);
+		if (fd < 0)
+			return 0;
+		dir = fd;
+		c = next;
+	}
+	struct stat st;
+	int regular = fstat(dir, &st) == 0 && S_ISREG(st.st_mode);
+	close(dir);
+	return regular;
+}
+
+/* The boot loaders altkit knows, in the order preferred: shim (Secure Boot)
+ * before GRUB itself. */
+static const char *const known_loaders[] = { "shimx64.efi", "grubx64.efi", NULL };
+
+size_t bootdisk_esp_loaders(const struct bootdisk_esp *m, char (*out)[BOOTDISK_LOADER_MAX], size_t max)
+{
+	int efi = openat(m->fd, "EFI", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (efi < 0)
+		return 0;
+	DIR *dir = fdopendir(efi);
+	if (!dir) {
+		close(efi);
+		return 0;
+	}
+	size_t found = 0;
+	struct dirent *de;
+	/* readdir order is the file system's: a sorted list reads the same every time */
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || strcasecmp(de->d_name, "BOOT") == 0 ||
+		    strcasecmp(de->d_name, "altkit") == 0 || strlen(de->d_name) > 64)
+			continue;
+		for (int k = 0; known_loaders[k]; k++) {
+			char path[BOOTDISK_LOADER_MAX];
+			snprintf(path, sizeof(path), "\\EFI\\%s\\%s", de->d_name, known_loaders[k]);
+			if (!bootdisk_esp_has(m, path))
+				continue;
+			if (found < max) {
+				size_t at = found;
+				while (at > 0 && strcmp(out[at - 1], path) > 0) {
+					memcpy(out[at], out[at - 1], sizeof(out[at]));
+					at--;
+				}
+				memcpy(out[at], path, sizeof(out[at]));
+			}
+			found++;
+			break;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, struct err *e)
+{
+	struct bootdisk_esp m;
+	if (bootdisk_esp_open(d, &m, e) < 0)
+		return -1;
+	int rc = check_esp_files(m.fd, cmdline, len, e);
+	bootdisk_esp_close(&m);
 	return rc;
 }
 

@@ -20,6 +20,7 @@ struct bootdisk {
 	char part_uuid[40];     /* the ESP's partition GUID */
 	char vg_name[128];      /* "" when the disk holds no PV */
 	char vg_uuid[40];
+	unsigned nvgs;          /* 0: no PV; 1: only vg_* has PVs here; more: other VGs too */
 };
 
 /* "vdb" or "/dev/vdb" -> *d. -1 with the reason in e ("is a partition,
@@ -39,6 +40,25 @@ size_t bootdisk_of_vg(const char *vg_uuid, struct bootdisk *out, size_t max);
  * gets the ESP's EFI/altkit/cmdline ("" when there is none). -1 with the
  * reason in e. */
 int bootdisk_read_esp(const struct bootdisk *d, char *cmdline, size_t len, struct err *e);
+
+/* The disk's ESP, open for reading: where it is mounted, or mounted
+ * read-only on a directory of our own until bootdisk_esp_close. */
+#define BOOTDISK_LOADER_MAX 256         /* a loader's path on the ESP, with its NUL */
+struct bootdisk_esp {
+	int fd;                 /* the ESP's top directory */
+	char dir[300];
+	int mounted_here;
+};
+int bootdisk_esp_open(const struct bootdisk *d, struct bootdisk_esp *m, struct err *e);
+void bootdisk_esp_close(struct bootdisk_esp *m);
+/* 1 when FW_PATH (the firmware's spelling, "\EFI\debian\shimx64.efi") is a
+ * regular file on the ESP (no symlinks followed, no "..": 0). */
+int bootdisk_esp_has(const struct bootdisk_esp *m, const char *fw_path);
+/* The boot loaders altkit knows on the ESP, one per vendor directory
+ * (\EFI\<vendor>\shimx64.efi, else grubx64.efi; not EFI\BOOT, the
+ * fallback path, nor EFI\altkit), sorted, at most max in out; returns how
+ * many there are. */
+size_t bootdisk_esp_loaders(const struct bootdisk_esp *m, char (*out)[BOOTDISK_LOADER_MAX], size_t max);
 
 /* The kernel command line to boot the disk: the ESP's cmdline with its
  * altkit.vg= checked against the disk's VG, or, without one, initrd= and

@@ -287,14 +287,14 @@ static int reads_back(uint16_t num, const struct efiboot_entry *e)
 		return 0;
 	int same = back.has_hd && back.part_num == e->part_num && back.part_start == e->part_start &&
 		   back.part_size == e->part_size && memcmp(back.part_guid, e->part_guid, 16) == 0 &&
-		   back.file_path && strcmp(back.file_path, e->file_path) == 0 && back.cmdline &&
-		   strcmp(back.cmdline, e->cmdline) == 0;
+		   back.file_path && strcmp(back.file_path, e->file_path) == 0 &&
+		   (e->cmdline ? back.cmdline && strcmp(back.cmdline, e->cmdline) == 0 : back.optional_len == 0);
 	efiboot_entry_free(&back);
 	return same;
 }
 
-int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
-		 struct err *err)
+int bootlist_set_wants(const struct bootlist_want *w, size_t n, int modes, uint16_t *nums,
+		       struct err *err)
 {
 	struct undo u = { .n = 0 };
 	uint16_t *existing = NULL, *order = NULL, *neworder = NULL;
@@ -305,17 +305,26 @@ int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint1
 		return BOOTLIST_UNCHANGED;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (w[i].keep) {
+			/* an entry the system has, used as it is: it must still be there */
+			nums[i] = w[i].num;
+			if (!contains(existing, nex, w[i].num)) {
+				err_set(err, -EINVAL, "Boot%04X is gone", w[i].num);
+				rc = -ENOENT;
+			}
+			continue;
+		}
 		/* one disk named twice (vda, /dev/vda) gets one entry */
 		size_t j = 0;
-		while (j < i && memcmp(entries[j].part_guid, entries[i].part_guid, 16) != 0)
+		while (j < i && (w[j].keep || memcmp(w[j].entry.part_guid, w[i].entry.part_guid, 16) != 0))
 			j++;
 		if (j < i) {
 			nums[i] = nums[j];
 			continue;
 		}
-		rc = put_entry(&u, &entries[i], existing, nex, nums, i, &nums[i], err);
+		rc = put_entry(&u, &w[i].entry, existing, nex, nums, i, &nums[i], err);
 		/* what the firmware will read is what was meant */
-		if (rc == 0 && !reads_back(nums[i], &entries[i])) {
+		if (rc == 0 && !reads_back(nums[i], &w[i].entry)) {
 			err_set(err, -EINVAL, "Boot%04X does not read back as it was written", nums[i]);
 			rc = -EIO;
 		}
@@ -332,6 +341,24 @@ int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint1
 	free(order);
 	free(neworder);
 	return finish(&u, rc, err);
+}
+
+int bootlist_set(const struct efiboot_entry *entries, size_t n, int modes, uint16_t *nums,
+		 struct err *err)
+{
+	struct bootlist_want *w = xcalloc(n + 1, sizeof(*w));
+	for (size_t i = 0; i < n; i++)
+		w[i].entry = entries[i];        /* shallow: entries stay the caller's */
+	int rc = bootlist_set_wants(w, n, modes, nums, err);
+	free(w);
+	return rc;
+}
+
+void bootlist_want_free(struct bootlist_want *w)
+{
+	if (!w->keep)
+		efiboot_entry_free(&w->entry);
+	memset(w, 0, sizeof(*w));
 }
 
 int bootlist_invalidate(int modes, struct err *err)
@@ -390,15 +417,37 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *err)
 		return BOOTLIST_UNCHANGED;
 	}
 	drop = xcalloc(n + 1, sizeof(*drop));
+	/* A distribution's entry names no VG: it goes when it starts the ESP of
+	 * a disk that holds this VG and no other, and it is not what the firmware
+	 * booted this time. */
+	struct bootdisk *disks;
+	size_t ndisks = bootdisk_all(&disks);
+	uint16_t *current = NULL;
+	size_t ncurrent = 0;
+	if (bootlist_read("BootCurrent", &current, &ncurrent) < 0)
+		ncurrent = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct efiboot_entry e;
 		char uuid[64];
 		if (bootlist_load(nums[i], &e) < 0)
 			continue;
-		if (bootlist_entry_vg(&e, uuid, sizeof(uuid)) && strcmp(uuid, vg_uuid) == 0)
-			drop[ndrop++] = nums[i];
+		if (bootlist_entry_vg(&e, uuid, sizeof(uuid))) {
+			if (strcmp(uuid, vg_uuid) == 0)
+				drop[ndrop++] = nums[i];
+		} else if (e.has_hd && !contains(current, ncurrent, nums[i])) {
+			char guid[EFIBOOT_GUID_TEXT_LEN + 1];
+			efiboot_guid_format(e.part_guid, guid);
+			for (size_t d = 0; d < ndisks; d++)
+				if (strcasecmp(disks[d].part_uuid, guid) == 0 && disks[d].nvgs == 1 &&
+				    strcmp(disks[d].vg_uuid, vg_uuid) == 0) {
+					drop[ndrop++] = nums[i];
+					break;
+				}
+		}
 		efiboot_entry_free(&e);
 	}
+	free(disks);
+	free(current);
 	rc = ndrop ? read_order(&order, &norder, err) : 0;
 	if (rc == 0 && ndrop) {
 		neworder = xcalloc(norder + 1, sizeof(*neworder));
@@ -439,7 +488,8 @@ int bootlist_read(const char *var, uint16_t **nums, size_t *n)
 void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out)
 {
 	struct blockdev *disks = NULL;
-	size_t ndisks = 0, nvgs = 0;
+	struct bootdisk *bootdisks = NULL;
+	size_t ndisks = 0, nvgs = 0, nboot = 0;
 	struct lvm_vg *vgs = NULL;
 	int looked_up = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -458,6 +508,7 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 		snprintf(l->description, sizeof(l->description), "%s", e.description ? e.description : "");
 		if (!looked_up) {
 			blockdev_list(&disks, &ndisks, 1);
+			nboot = bootdisk_all(&bootdisks);
 			if (lvm_vgs(NULL, &vgs, &nvgs, NULL) < 0)
 				nvgs = 0;
 			looked_up = 1;
@@ -474,10 +525,21 @@ void bootlist_describe(const uint16_t *nums, size_t n, struct bootlist_line *out
 			for (size_t v = 0; v < nvgs; v++)
 				if (strcmp(vgs[v].uuid, l->vg_uuid) == 0)
 					snprintf(l->vg_name, sizeof(l->vg_name), "%s", vgs[v].name);
+		} else if (e.has_hd) {
+			/* a distribution's entry: its GRUB config names the VG, the
+			 * disk whose ESP it starts holds it */
+			char guid[EFIBOOT_GUID_TEXT_LEN + 1];
+			efiboot_guid_format(e.part_guid, guid);
+			for (size_t d = 0; d < nboot; d++)
+				if (strcasecmp(bootdisks[d].part_uuid, guid) == 0 && bootdisks[d].vg_uuid[0]) {
+					snprintf(l->vg_name, sizeof(l->vg_name), "%s", bootdisks[d].vg_name);
+					snprintf(l->vg_uuid, sizeof(l->vg_uuid), "%s", bootdisks[d].vg_uuid);
+				}
 		}
 		efiboot_entry_free(&e);
 	}
 	free(disks);
+	free(bootdisks);
 	free(vgs);
 }
 
@@ -496,6 +558,173 @@ int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16
 	struct efiboot_entry e;
 	if (bootlist_entry_for(&d, cmdline, &e) < 0) {
 		err_set(err, -EINVAL, "%s: its EFI system partition has no usable partition GUID", d.disk);
+		return BOOTLIST_UNCHANGED;
+	}
+	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, err);
+	efiboot_entry_free(&e);
+	return rc;
+}
+
+/* ---- distributions: the loader an entry starts on a disk's ESP ------------ */
+
+/* Does E start a loader on the ESP with this partition GUID: an active
+ * HD()/File() entry of that partition that is not altkit's kernel, its file
+ * on the ESP (m; NULL: not looked at). */
+static int starts_esp(const struct efiboot_entry *e, const uint8_t guid[16], const struct bootdisk_esp *m)
+{
+	return e->has_hd && (e->attributes & EFIBOOT_LOAD_OPTION_ACTIVE) &&
+	       memcmp(e->part_guid, guid, 16) == 0 && e->file_path && !bootlist_is_altkit(e) &&
+	       (!m || bootdisk_esp_has(m, e->file_path));
+}
+
+/* The entry that starts D's ESP: BootCurrent's when it does, else the first
+ * in BootOrder that does, else the lowest Boot#### that does. *out (may be
+ * NULL) gets it decoded. -ENOENT when none does. */
+static int entry_of_disk(const struct bootdisk *d, const struct bootdisk_esp *m, uint16_t *num,
+			 struct efiboot_entry *out)
+{
+	uint8_t guid[16];
+	if (efiboot_guid_parse(d->part_uuid, guid) < 0)
+		return -ENOENT;
+	uint16_t *lists[3] = { NULL, NULL, NULL };
+	size_t nl[3] = { 0, 0, 0 };
+	if (bootlist_read("BootCurrent", &lists[0], &nl[0]) < 0)
+		nl[0] = 0;
+	if (bootlist_read("BootOrder", &lists[1], &nl[1]) < 0)
+		nl[1] = 0;
+	if (efivar_boot_numbers(&lists[2], &nl[2]) < 0)
+		nl[2] = 0;
+	int rc = -ENOENT;
+	for (size_t k = 0; k < 3 && rc < 0; k++)
+		for (size_t i = 0; i < nl[k] && rc < 0; i++) {
+			struct efiboot_entry e;
+			if (bootlist_load(lists[k][i], &e) < 0)
+				continue;
+			if (starts_esp(&e, guid, m)) {
+				*num = lists[k][i];
+				rc = 0;
+				if (out) {
+					*out = e;
+					continue;
+				}
+			}
+			efiboot_entry_free(&e);
+		}
+	for (size_t k = 0; k < 3; k++)
+		free(lists[k]);
+	return rc;
+}
+
+int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, char *desc, size_t desclen,
+			    struct err *err)
+{
+	struct bootdisk_esp m;
+	struct efiboot_entry e;
+	uint16_t num;
+	if (bootdisk_esp_open(d, &m, err) < 0)
+		return err_prefix(err, "%s", d->disk);
+	int rc = entry_of_disk(d, &m, &num, &e);
+	bootdisk_esp_close(&m);
+	if (rc < 0)
+		return err_set(err, -ENOENT, "%s: no boot entry starts a loader on its EFI system partition %s",
+			       d->disk, d->esp);
+	if ((size_t)snprintf(loader, len, "%s", e.file_path) >= len)
+		rc = err_set(err, -ENAMETOOLONG, "%s: Boot%04X starts a path too long: %s", d->disk, num, e.file_path);
+	snprintf(desc, desclen, "%s", e.description ? e.description : "");
+	efiboot_entry_free(&e);
+	return rc;
+}
+
+/* A load option starting LOADER on D's ESP, no optional data. */
+static int loader_entry(const struct bootdisk *d, const char *loader, const char *desc, struct efiboot_entry *e)
+{
+	static const uint8_t zero[16];
+	memset(e, 0, sizeof(*e));
+	if (efiboot_guid_parse(d->part_uuid, e->part_guid) < 0 || memcmp(e->part_guid, zero, 16) == 0 ||
+	    d->partno == 0 || d->size == 0)
+		return -EINVAL;
+	e->attributes = EFIBOOT_LOAD_OPTION_ACTIVE;
+	e->description = xstrdup(desc);
+	e->has_hd = 1;
+	e->part_num = d->partno;
+	e->part_start = d->start;
+	e->part_size = d->size;
+	e->file_path = xstrdup(loader);
+	return 0;
+}
+
+/* "debian" of \EFI\debian\shimx64.efi */
+static void vendor_of(const char *loader, char *out, size_t len)
+{
+	const char *v = loader + strlen("\\EFI\\");
+	snprintf(out, len, "%.*s", (int)strcspn(v, "\\"), v);
+}
+
+int bootlist_want_for_disk(const struct bootdisk *d, struct bootlist_want *w, struct err *err)
+{
+	struct bootdisk_esp m;
+	memset(w, 0, sizeof(*w));
+	if (bootdisk_esp_open(d, &m, err) < 0)
+		return -1;
+	int altkit = bootdisk_esp_has(&m, BOOTDISK_KERNEL);
+	if (altkit) {
+		bootdisk_esp_close(&m);
+		char esp_cmdline[1024], cmdline[1024];
+		if (bootdisk_read_esp(d, esp_cmdline, sizeof(esp_cmdline), err) < 0 ||
+		    bootdisk_cmdline(d, esp_cmdline, cmdline, sizeof(cmdline), err) < 0)
+			return -1;
+		if (bootlist_entry_for(d, cmdline, &w->entry) < 0) {
+			err_set(err, -EINVAL, "its EFI system partition has no usable partition GUID");
+			return -1;
+		}
+		return 0;
+	}
+	/* a distribution's disk: the entry its system has, else its one loader */
+	int rc = 0;
+	if (entry_of_disk(d, &m, &w->num, NULL) == 0) {
+		w->keep = 1;
+	} else {
+		char found[4][BOOTDISK_LOADER_MAX], vendor[80], desc[128];
+		size_t n = bootdisk_esp_loaders(&m, found, 4);
+		if (n == 0) {
+			rc = err_set(err, -ENOENT, "no boot entry starts its EFI system partition and no loader altkit "
+				     "knows was found on it (EFI/altkit/vmlinuz.efi, EFI/<vendor>/shimx64.efi or "
+				     "grubx64.efi)");
+		} else if (n > 1) {
+			rc = err_set(err, -EINVAL, "no boot entry starts its EFI system partition and it holds %zu "
+				     "loaders (%s, %s%s): make an entry for the one to boot (efibootmgr -c)", n,
+				     found[0], found[1], n > 2 ? ", ..." : "");
+		} else {
+			vendor_of(found[0], vendor, sizeof(vendor));
+			snprintf(desc, sizeof(desc), "%s %s", vendor, d->disk);
+			if (loader_entry(d, found[0], desc, &w->entry) < 0)
+				rc = err_set(err, -EINVAL, "its EFI system partition has no usable partition GUID");
+		}
+	}
+	bootdisk_esp_close(&m);
+	return rc < 0 ? -1 : 0;
+}
+
+int bootlist_boot_vg_loader(const char *vg_uuid, const char *loader, const char *desc, uint16_t *num,
+			    char *disk, size_t disklen, struct err *err)
+{
+	struct bootdisk d;
+	struct bootdisk_esp m;
+	struct efiboot_entry e;
+	disk[0] = '\0';
+	if (bootdisk_of_vg(vg_uuid, &d, 1) != 1) {
+		err_set(err, -EINVAL, "no disk of volume group %s has an EFI system partition", vg_uuid);
+		return BOOTLIST_UNCHANGED;
+	}
+	snprintf(disk, disklen, "%s", d.disk);
+	if (bootdisk_esp_open(&d, &m, err) < 0)
+		return BOOTLIST_UNCHANGED;
+	int there = bootdisk_esp_has(&m, loader);
+	bootdisk_esp_close(&m);
+	if (!there)
+		return err_set(err, -ENOENT, "its EFI system partition %s has no %s (a regular file)", d.esp, loader);
+	if (loader_entry(&d, loader, desc, &e) < 0) {
+		err_set(err, -EINVAL, "its EFI system partition has no usable partition GUID");
 		return BOOTLIST_UNCHANGED;
 	}
 	int rc = bootlist_set(&e, 1, BOOTLIST_NORMAL, num, err);
