@@ -8,7 +8,10 @@
 #             initramfs from the clone's /boot; rootvg is the clone's VG and
 #             old_rootvg the original; a file is written; roll back with
 #             bootlist -m normal vda
-#   back      vda again: the names are flipped back, the file is not there
+#   back      vda again: the names are flipped back, the file is not there;
+#             alt_rootvg_op -X old_rootvg frees vdb and drops its entry
+#   offline   the recovery image clones vda offline (--source-vg rootvg) to
+#             vdb; the firmware then starts the clone the same way
 # Each start's wall time (QEMU start to power off) is reported.
 . "$(dirname "$0")/../lib/tap.sh"
 : "${VM_TIMEOUT:=1500}"
@@ -19,18 +22,21 @@ trap 'rm -rf "$tmp"; vm_cleanup' EXIT
 
 deb=$(ls "$TOP"/build/altkit_*_amd64.deb 2>/dev/null | tail -n 1)
 [ -f "$deb" ] || fail_all "altkit's .deb is built (make deb)"
+[ -f "$TOP/build/bzImage" ] && [ -f "$TOP/build/initramfs.img" ] ||
+	fail_all "the recovery image is built (make kernel initramfs): the offline clone needs it"
 debian_fixture a "$tmp"
 truncate -s 4G "$tmp/vdb.img"
 cp "$deb" "$tmp/altkit.deb"
 clone_uuid=
 
-start() {   # start STEP: one start through the firmware; the guest runs step STEP
-	local step=$1 t0
+start() {   # start STEP [PAYLOAD [BOOT]]: one start (through the firmware); the guest runs STEP
+	local step=$1 payload=${2:-debian-lifecycle.sh} boot=${3:-firmware} t0
 	printf 'STEP=%s\nCLONE_UUID=%s\n' "$step" "$clone_uuid" >"$tmp/step"
+	rm -rf "$tmp/out"
 	t0=$(date +%s%N)
-	vm_payload "$step" "$TOP/tests/vm/payloads/debian-lifecycle.sh" \
+	vm_payload "$step" "$TOP/tests/vm/payloads/$payload" \
 		--payload-file "$tmp/env" --payload-file "$tmp/step" --payload-file "$tmp/altkit.deb" \
-		--boot firmware --firmware uefi --vars "$tmp/vars.fd" --mem 1024 \
+		--boot "$boot" --firmware uefi --vars "$tmp/vars.fd" --mem 1024 \
 		--disk "$tmp/disk.img" --disk "$tmp/vdb.img" --out "$tmp/out"
 	diag "start '$step': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to power off"
 }
@@ -50,4 +56,9 @@ start back
 log=$(tr -d '\r' <"$VM_LOG")
 like "$log" "altkit-init: volume group $VG_UUID: '[a-z_]+' is now 'rootvg'" \
 	"the original's initramfs gave the original its name back (console)"
+
+start offline-clone debian-offline.sh recovery
+clone_uuid=$(cat "$tmp/out/clone_uuid" 2>/dev/null)
+like "$clone_uuid" '^[A-Za-z0-9]{6}(-[A-Za-z0-9]{4}){5}-[A-Za-z0-9]{6}$' "the recovery image reported the offline clone's VG UUID"
+start offline
 done_testing

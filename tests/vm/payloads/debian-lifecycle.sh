@@ -11,6 +11,20 @@ boot_current() { efibootmgr | sed -n 's/^BootCurrent: //p'; }
 boot_first() { efibootmgr | sed -n 's/^BootOrder: \([0-9A-F]*\).*/\1/p'; }
 entry() { efibootmgr -v | grep "^Boot$1\*\{0,1\} "; }
 partuuid() { blkid -s PARTUUID -o value "$1"; }
+# vdb's first and last MiB are still zeros: nothing was written
+untouched() {
+	cmp -s -n 1048576 /dev/vdb /dev/zero &&
+		dd if=/dev/vdb bs=1M skip=$(($(blockdev --getsize64 /dev/vdb) / 1048576 - 1)) count=1 2>/dev/null |
+		cmp -s -n 1048576 - /dev/zero
+}
+refuse() {   # refuse WHAT MESSAGE-REGEX COMMAND...: exit 1, one line, vdb untouched
+	_what=$1 _re=$2; shift 2
+	_o=$("$@" 2>&1 </dev/null); _st=$?
+	is "$_st" 1 "$_what: exit 1"
+	like "$_o" "$_re" "$_what: says why"
+	is "$(printf '%s\n' "$_o" | wc -l)" 1 "$_what: in one line"
+	t "$_what: vdb is untouched" untouched
+}
 
 systemctl is-system-running --wait >/dev/null 2>&1
 is "$(uname -r)" "$KERNEL" "Debian's kernel runs ($KERNEL)"
@@ -19,6 +33,11 @@ echo "# /proc/cmdline: $(cat /proc/cmdline)"
 case $STEP in
 install)
 	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the entry grub-install made"
+	# the static binary copied in, without the package's boot integration
+	mkdir -p /tmp/ak && dpkg-deb -x "$PAYLOAD/altkit.deb" /tmp/ak
+	refuse "a GRUB that passes no altkit.vg=" \
+		"^alt_disk_copy: the source's /boot/grub/grub.cfg passes no altkit\\.vg=$VG_UUID to its kernel: .*install the altkit package" \
+		/tmp/ak/usr/sbin/altkit alt_disk_copy -d vdb
 	t "dpkg -i altkit.deb" dpkg -i "$PAYLOAD/altkit.deb"
 	is "$(dpkg-query -W -f '${Status}' altkit 2>&1)" "install ok installed" "the package is installed"
 	is "$(grep -o 'altkit\.vg=[^ "]*' /etc/default/grub.d/altkit.cfg)" "altkit.vg=$VG_UUID" \
@@ -28,6 +47,11 @@ install)
 	files=$(lsinitramfs "/boot/initrd.img-$KERNEL")
 	like "$files" '(^|[[:space:]])(usr/)?sbin/altkit([[:space:]]|$)' "the initramfs has altkit"
 	like "$files" 'scripts/init-premount/altkit' "  and its init-premount script"
+	mv /boot/efi/EFI/debian/grub.cfg /boot/efi/EFI/debian/grub.cfg.away
+	refuse "an ESP with no boot loader altkit knows" \
+		"^alt_disk_copy: the source's ESP holds no boot loader altkit knows \\(it has EFI/debian\\)" \
+		alt_disk_copy -d vdb
+	mv /boot/efi/EFI/debian/grub.cfg.away /boot/efi/EFI/debian/grub.cfg
 	start=$(date +%s)
 	alt_disk_copy -d vdb >"$OUT/clone.log" 2>&1
 	is "$?" 0 "alt_disk_copy -d vdb, live, exits 0 ($(($(date +%s) - start)) s)"
@@ -78,6 +102,20 @@ back)
 	is "$(vg_uuid old_rootvg)" "$CLONE_UUID" "old_rootvg is the clone"
 	is "$(findmnt -n -o UUID /)" "$ROOT_UUID" "/ is the original root file system"
 	t "the file written on the clone is not on this root" test ! -e /root/mark
+	t "alt_rootvg_op -X old_rootvg" alt_rootvg_op -X old_rootvg
+	is "$(vg_uuid old_rootvg)" "" "old_rootvg is gone"
+	t "vdb2 is no PV any more" sh -c "! lvm pvs --noheadings -o pv_name 2>/dev/null | grep -q vdb"
+	t "no boot entry is left for vdb" sh -c "! efibootmgr | grep -q 'debian vdb'"
+	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder still starts with the original's entry"
+	;;
+offline)
+	# started by the firmware after the recovery image cloned vda offline
+	cur=$(boot_current)
+	like "$(entry "$cur")" "^Boot$cur\\* debian vdb[[:space:]]" "the firmware started \"debian vdb\""
+	is "$(vg_uuid rootvg)" "$CLONE_UUID" "rootvg is the offline clone's VG"
+	is "$(vg_uuid old_rootvg)" "$VG_UUID" "old_rootvg is the original's"
+	is "$(lvm pvs --noheadings -o pv_name --select vg_name=rootvg | tr -d ' ')" /dev/vdb2 "rootvg's PV is vdb2"
+	is "$(findmnt -n -o SOURCE /boot/efi)" /dev/vdb1 "/boot/efi is the clone's ESP"
 	;;
 *)
 	ok 1 "unknown step '$STEP'"
