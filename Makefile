@@ -48,7 +48,38 @@ test: all testsys
 bench: all
 	@scripts/run-bench $(BENCH)
 
+# make install: the binary, a link per command, the man pages (gzip -9n) and
+# the boot integration for the distribution's initramfs (dist/). The hook
+# directories are where initramfs-tools and dracut look, whatever PREFIX is.
+PREFIX ?= /usr
+DESTDIR ?=
+SBINDIR := $(PREFIX)/sbin
+MAN8DIR := $(PREFIX)/share/man/man8
+INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
+SUBST_SBINDIR = sed 's|@SBINDIR@|$(SBINDIR)|g'
+
+install: altkit
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-premount \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90altkit
+	install -m 0755 $(B)/bin/altkit $(DESTDIR)$(SBINDIR)/altkit
+	for n in $$($(B)/bin/altkit --list); do ln -sfn altkit $(DESTDIR)$(SBINDIR)/$$n || exit; done
+	for m in docs/*.8; do gzip -9n <$$m >$(DESTDIR)$(MAN8DIR)/$${m##*/}.gz || exit; \
+		chmod 0644 $(DESTDIR)$(MAN8DIR)/$${m##*/}.gz; done
+	$(SUBST_SBINDIR) dist/initramfs-tools/hooks/altkit >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/altkit
+	install -m 0755 dist/initramfs-tools/scripts/init-premount/altkit \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-premount/altkit
+	$(SUBST_SBINDIR) dist/dracut/90altkit/module-setup.sh >$(DESTDIR)$(DRACUT_MODULES_DIR)/90altkit/module-setup.sh
+	install -m 0755 dist/dracut/90altkit/altkit-rename.sh $(DESTDIR)$(DRACUT_MODULES_DIR)/90altkit/altkit-rename.sh
+	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/altkit $(DESTDIR)$(DRACUT_MODULES_DIR)/90altkit/module-setup.sh
+
+# build/altkit_<version>_amd64.deb from a `make install` tree (scripts/build-deb).
+deb: altkit
+	@scripts/build-deb
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps sysroot altkit host kernel initramfs efi iso testsys run test bench clean
+.PHONY: all deps sysroot altkit host kernel initramfs efi iso testsys run test bench install deb clean
