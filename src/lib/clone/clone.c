@@ -133,7 +133,9 @@ int clone_prepare(struct clone *c, char *const disks[], size_t nd, struct err *e
 	if ((rc = clone_find_source(c, e)) < 0 || (rc = check_disks(c, disks, nd, e)) < 0 ||
 	    (rc = clone_open_source(c, e)) < 0)
 		return rc;
-	if ((rc = plan(c, e)) < 0) {
+	/* the programs phase 1 runs depend on the plan; all are found before
+	 * the snapshots and the first write */
+	if ((rc = plan(c, e)) < 0 || (rc = clone_check_helpers(c, e)) < 0) {
 		clone_close_source(c);
 		return rc;
 	}

@@ -7,6 +7,7 @@
  *   clone_phase1.c  partition, VG, LVs, mkfs, mount, copy
  *   clone_phase2.c  customize
  *   clone_phase3.c  boot: ESP files, UUID rewrite, boot list
+ *   clone_helpers.c the programs a run executes, checked before it writes
  *   clone.c         the phase table
  *
  * Library code: it never prints. Errors come back in a struct err; what a
@@ -109,8 +110,9 @@ struct clone_conf_fs {
 int clone_read_conf(struct clone_conf_fs *fs, size_t max, size_t *n);
 
 /* Everything phase 1 does before it writes: find and open the source,
- * check the disks, plan the sizes (-i, -T), take snapshots, choose the
- * copy paths. On failure nothing is left mounted or taken. */
+ * check the disks, plan the sizes (-i, -T), find every program the run
+ * executes (clone_check_helpers), take snapshots, choose the copy paths.
+ * On failure nothing is left mounted or taken. */
 int clone_prepare(struct clone *c, char *const disks[], size_t ndisks, struct err *e);
 /* Run the phases in c->o.want from the phase table; on failure
  * c->failed_phase says which. Releases what clone_prepare took. */
@@ -167,6 +169,23 @@ int clone_copy_blocks(const char *from, const char *to, uint64_t size);
 void clone_wait_for_node(const char *dev);
 /* Mount a clone LV on its mount point below /alt_inst. */
 int clone_mount_fs(const char *mountpoint, const char *fstype, const char *dev, struct err *e);
+
+/* ---- clone_helpers.c ---- */
+/* The programs this run will execute, each once, in the order they first
+ * run: lvm (ALTKIT_LVM's path when set), then phase 1's: mkfs.fat, and
+ * mkswap or e2fsprogs' tools as the planned filesystems need them (after
+ * clone_prepare's plan; before it, c->src is empty). Up to max go into
+ * list (static strings); returns how many there are. */
+size_t clone_helpers(const struct clone *c, const char **list, size_t max);
+/* The package a helper comes with ("lvm2", "dosfstools", "e2fsprogs",
+ * "util-linux"), or NULL for a program altkit does not know. */
+const char *clone_helper_package(const char *prog);
+/* prog found as execvp would find it: 0, or -ENOENT / -EACCES with e:
+ * "mkfs.fat is not installed (not found in PATH): it comes with dosfstools". */
+int clone_helper_check(const char *prog, struct err *e);
+/* clone_helper_check for each of clone_helpers(c): 0 or the first one
+ * missing. */
+int clone_check_helpers(const struct clone *c, struct err *e);
 
 /* ---- the phases ---- */
 int clone_phase1(struct clone *c, struct err *e);
