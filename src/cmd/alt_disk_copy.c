@@ -16,6 +16,7 @@
 #include "clone_cli.h"
 #include "exclude.h"
 #include "inputfile.h"
+#include "lvm.h"
 #include "opt.h"
 #include "pathquote.h"
 #include "size.h"
@@ -261,6 +262,9 @@ static int run(struct cli *cl)
 	struct err e;
 	int rc;
 	c->rep = &clone_cli_report;
+	/* lvm before anything is looked at; phase 1's programs once it is planned */
+	if (clone_helper_check(lvm_program(), &e) < 0)
+		return fail(&e);
 	if (cl->dump_layout)
 		return dump_layout(c);
 	if ((rc = altinst_read(ALTINST_VG, &c->st, &e)) < 0) {

@@ -22,6 +22,7 @@
 #include "blockdev.h"
 #include "bootdisk.h"
 #include "bootlist.h"
+#include "clone.h"
 #include "efivars.h"
 #include "intree.h"
 #include "json.h"
@@ -769,6 +770,12 @@ int cmd_alt_rootvg_op(int argc, char **argv)
 	int ind, rc = parse(&a, argc, argv, &ind);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	/* every operation runs lvm: missing, it is one line before anything */
+	struct err e;
+	if (clone_helper_check(lvm_program(), &e) < 0) {
+		errmsg("%s", e.msg);
+		return EXIT_FAIL;
+	}
 	switch (a.op) {
 	case 'X': rc = remove_vg(ind < argc ? argv[ind] : ALTINST_VG); break;
 	case 'W': rc = wake(a.disk); break;

@@ -142,8 +142,10 @@ int clone_prepare(struct clone *c, char *const disks[], size_t nd, struct err *e
 	if ((rc = clone_find_source(c, e)) < 0 || (rc = check_disks(c, disks, nd, e)) < 0 ||
 	    (rc = clone_open_source(c, e)) < 0)
 		return rc;
-	/* phase 3 will need a boot loader it knows: refused now, not after phase 1 */
-	if ((rc = plan(c, e)) < 0 || (c->o.want[3] && (rc = clone_check_boot(c, source_root(&c->src), e)) < 0)) {
+	/* the programs phase 1 runs depend on the plan; all are found, and a
+	 * boot loader phase 3 knows, before the snapshots and the first write */
+	if ((rc = plan(c, e)) < 0 || (rc = clone_check_helpers(c, e)) < 0 ||
+	    (c->o.want[3] && (rc = clone_check_boot(c, source_root(&c->src), e)) < 0)) {
 		clone_close_source(c);
 		return rc;
 	}

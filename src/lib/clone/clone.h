@@ -8,6 +8,7 @@
  *   clone_phase2.c  customize
  *   clone_phase3.c  boot: ESP files, UUID rewrite, boot list
  *   clone_boot.c    which boot path the source has; a distribution's GRUB
+ *   clone_helpers.c the programs a run executes, checked before it writes
  *   clone.c         the phase table
  *
  * Library code: it never prints. Errors come back in a struct err; what a
@@ -120,8 +121,9 @@ struct clone_conf_fs {
 int clone_read_conf(struct clone_conf_fs *fs, size_t max, size_t *n);
 
 /* Everything phase 1 does before it writes: find and open the source,
- * check the disks, plan the sizes (-i, -T), take snapshots, choose the
- * copy paths. On failure nothing is left mounted or taken. */
+ * check the disks, plan the sizes (-i, -T), find every program the run
+ * executes (clone_check_helpers), take snapshots, choose the copy paths.
+ * On failure nothing is left mounted or taken. */
 int clone_prepare(struct clone *c, char *const disks[], size_t ndisks, struct err *e);
 /* Run the phases in c->o.want from the phase table; on failure
  * c->failed_phase says which. Releases what clone_prepare took. */
@@ -219,6 +221,22 @@ int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_
 /* The clone's boot entry: its own copy of the loader the source's entry
  * starts, described with its disk. */
 int clone_boot_grub_entry(struct clone *c, uint16_t *num, char *disk, size_t disklen, struct err *e);
+/* ---- clone_helpers.c ---- */
+/* The programs this run will execute, each once, in the order they first
+ * run: lvm (ALTKIT_LVM's path when set), then phase 1's: mkfs.fat, and
+ * mkswap or e2fsprogs' tools as the planned filesystems need them (after
+ * clone_prepare's plan; before it, c->src is empty). Up to max go into
+ * list (static strings); returns how many there are. */
+size_t clone_helpers(const struct clone *c, const char **list, size_t max);
+/* The package a helper comes with ("lvm2", "dosfstools", "e2fsprogs",
+ * "util-linux"), or NULL for a program altkit does not know. */
+const char *clone_helper_package(const char *prog);
+/* prog found as execvp would find it: 0, or -ENOENT / -EACCES with e:
+ * "mkfs.fat is not installed (not found in PATH): it comes with dosfstools". */
+int clone_helper_check(const char *prog, struct err *e);
+/* clone_helper_check for each of clone_helpers(c): 0 or the first one
+ * missing. */
+int clone_check_helpers(const struct clone *c, struct err *e);
 
 /* ---- the phases ---- */
 int clone_phase1(struct clone *c, struct err *e);

@@ -12,6 +12,27 @@ refuse() {   # refuse EXIT MESSAGE-REGEX ARGS...
 	is "$st" "$want" "alt_disk_copy $*: exit $want"
 	like "$out" "$re" "alt_disk_copy $*: says why"
 }
+# path_without NAME...: a directory of links to every program in PATH but
+# NAME..., for a PATH on which those helpers are not installed
+path_without() {
+	_d=/run/t/path-without-$(echo "$*" | tr ' ' '-'); mkdir -p "$_d"
+	for _dir in $(echo "$PATH" | tr ':' ' '); do
+		for _f in "$_dir"/*; do
+			_b=${_f##*/}
+			case " $* " in *" $_b "*) continue ;; esac
+			[ -f "$_f" ] && [ -x "$_f" ] && [ ! -e "$_d/$_b" ] && ln -s "$_f" "$_d/$_b"
+		done
+	done
+	echo "$_d"
+}
+# refuse_env VAR=VALUE EXIT MESSAGE-REGEX ARGS...: refuse, in that environment
+refuse_env() {
+	_env=$1 want=$2 re=$3; shift 3
+	out=$(env "$_env" alt_disk_copy "$@" 2>&1 </dev/null); st=$?
+	is "$st" "$want" "$_env alt_disk_copy $*: exit $want"
+	like "$out" "$re" "$_env alt_disk_copy $*: says why"
+}
+lvs_before=$(lvm lvs --noheadings -o lv_name rootvg | tr -d ' ' | sort | tr '\n' ' ')
 refuse 1 "^alt_disk_copy: 'vda': holds the source volume group 'rootvg'$" -d vda
 refuse 1 "^alt_disk_copy: 'vda2': is a partition, not a whole disk$" -d vda2
 refuse 1 "^alt_disk_copy: 'nosuch': no such disk$" -d nosuch
@@ -27,6 +48,19 @@ refuse 2 "^alt_disk_copy: '/run/t/bad.list' line 2: invalid pattern '\\\\\(': " 
 refuse 2 "^alt_disk_copy: -x '/nonexistent': No such file or directory$" -d vdb -x /nonexistent
 refuse 2 "^alt_disk_copy: source volume group 'nosuchvg': not found$" -d vdb --source-vg nosuchvg
 refuse 2 "^alt_disk_copy: 'extra': unexpected argument" -d vdb extra
+# every helper is found before anything is written: lvm first, mkfs.fat
+# for the ESP, e2fsprogs for the source's ext4 (known once it is planned)
+refuse_env "PATH=$(path_without mkfs.fat mkfs.vfat)" 1 \
+	"^alt_disk_copy: mkfs.fat is not installed \(not found in PATH\): it comes with dosfstools$" -d vdb
+refuse_env "PATH=$(path_without lvm)" 1 \
+	"^alt_disk_copy: lvm is not installed \(not found in PATH\): it comes with lvm2$" -d vdb
+refuse_env "PATH=$(path_without mke2fs mkfs.ext4)" 1 \
+	"^alt_disk_copy: mke2fs is not installed \(not found in PATH\): it comes with e2fsprogs$" -d vdb
+refuse_env "PATH=$(path_without mkfs.fat mkfs.vfat)" 2 "^alt_disk_copy: -P 23: phase 2 needs the clone made by phase 1" -P 23
+refuse_env "ALTKIT_LVM=/nonexistent/lvm" 1 \
+	"^alt_disk_copy: /nonexistent/lvm is not installed \(no such file\): it comes with lvm2$" -P 3
+is "$(lvm lvs --noheadings -o lv_name rootvg | tr -d ' ' | sort | tr '\n' ' ')" "$lvs_before" \
+	"no snapshot of rootvg was taken or left"
 is "$(lvm vgs --noheadings -o vg_name | tr -d ' ' | sort | tr '\n' ' ')" "datavg rootvg " "no altinst_rootvg was made"
 umount /run/t/e
 lvm vgremove -q -f datavg >/dev/null 2>&1; lvm pvremove -q -y /dev/vdd >/dev/null 2>&1
