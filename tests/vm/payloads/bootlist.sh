@@ -133,4 +133,19 @@ ok "$([ ! -e $EV/Boot$deb-$G ] && [ ! -e $EV/Boot$ubu-$G ]; echo $?)" "-X: their
 ok "$([ ! -e $EV/BootNext-$G ]; echo $?)" "-X: BootNext (one of them) is gone"
 ok "$([ -e $EV/Boot$keep-$G ]; echo $?)" "-X: vda's entry stays"
 is "$(u16 BootOrder | grep -c -e "$(echo $deb | tr A-F a-f)" -e "$(echo $ubu | tr A-F a-f)")" 0 "-X: neither is in BootOrder"
+
+# a disk shared by two VGs: removing one of them keeps the entry of its ESP
+altkit mkgpt /dev/vdc esp:16M lvm:24M lvm:rest >/dev/null && mkfs.vfat -F 32 /dev/vdc1 >/dev/null
+lvm pvcreate -q -y /dev/vdc2 /dev/vdc3 >/dev/null && lvm vgcreate -q old_rootvg /dev/vdc2 >/dev/null &&
+	lvm vgcreate -q othervg /dev/vdc3 >/dev/null
+mkdir -p /tmp/e && mount /dev/vdc1 /tmp/e && mkdir -p /tmp/e/EFI/debian && echo shim >/tmp/e/EFI/debian/shimx64.efi &&
+	umount /tmp/e
+t "bootlist -m normal vdc (a disk with two VGs)" bootlist -m normal vdc
+like "$(bootlist -m normal -o | head -n 1)" "^vdc +Boot[0-9A-F]{4} +(old_rootvg|othervg) +debian vdc$" \
+	"a disk with two VGs: its entry shows one of them"
+shared=$(bootlist -m normal -o | head -n 1 | awk '{ print $2 }')
+out=$(alt_rootvg_op -X old_rootvg 2>&1); st=$?
+is "$st" 0 "alt_rootvg_op -X old_rootvg (its disk also holds othervg): exit 0"
+ok "$(printf '%s' "$out" | grep -q "boot entr"; [ $? -ne 0 ]; echo $?)" "-X: no boot entry removed"
+ok "$([ -e $EV/$shared-$G ]; echo $?)" "-X: the entry of the shared disk's ESP stays"
 done_testing
