@@ -621,8 +621,10 @@ int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, 
 	struct bootdisk_esp m;
 	struct efiboot_entry e;
 	uint16_t num;
-	if (bootdisk_esp_open(d, &m, err) < 0)
-		return err_prefix(err, "%s", d->disk);
+	if (bootdisk_esp_open(d, &m, err) < 0) {
+		err_prefix(err, "%s", d->disk);
+		return -EIO;
+	}
 	int rc = entry_of_disk(d, &m, &num, &e);
 	bootdisk_esp_close(&m);
 	if (rc < 0)

@@ -105,8 +105,8 @@ int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16
  * does, else the lowest Boot#### that does. "Starts" means an active
  * HD()/File() entry of the ESP's partition, not altkit's own kernel, whose
  * file is on the ESP (the ESP is read: where mounted, else mounted read-only
- * for the moment). 0; -ENOENT when no entry does; another -errno (ESP
- * unreadable, path too long); the reason in e. */
+ * for the moment). 0; -ENOENT when no entry does; -EIO when the ESP cannot
+ * be read, -ENAMETOOLONG when the path does not fit in LOADER; the reason in e. */
 int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, char *desc,
 			    size_t desclen, struct err *e);
 
