@@ -75,8 +75,9 @@ int bootlist_invalidate(int modes, struct err *e);
  * BootOrder, BootNext). *removed gets how many. These are altkit's entries
  * naming it (altkit.vg=), and a distribution's entries (no altkit.vg=) that
  * start the ESP of a disk holding PVs of this VG and of no other VG, except
- * BootCurrent's (the running system's is never removed). An entry naming
- * another VG, or on a disk shared with another VG, stays. Call it before the
+ * BootCurrent's and those of an ESP that is mounted (the running system's
+ * entry is never removed). An entry naming another VG, or on a disk shared
+ * with another VG, stays. Call it before the
  * VG is removed: the disks are found through its PVs. */
 int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *e);
 

@@ -148,4 +148,12 @@ out=$(alt_rootvg_op -X old_rootvg 2>&1); st=$?
 is "$st" 0 "alt_rootvg_op -X old_rootvg (its disk also holds othervg): exit 0"
 ok "$(printf '%s' "$out" | grep -q "boot entr"; [ $? -ne 0 ]; echo $?)" "-X: no boot entry removed"
 ok "$([ -e $EV/$shared-$G ]; echo $?)" "-X: the entry of the shared disk's ESP stays"
+# the disk holds one VG now; its ESP mounted (in use by the running system): the entry stays
+lvm vgrename -q othervg old_rootvg >/dev/null
+mount /dev/vdc1 /tmp/e
+out=$(alt_rootvg_op -X old_rootvg 2>&1); st=$?
+umount /tmp/e
+is "$st" 0 "alt_rootvg_op -X old_rootvg (the ESP of its disk is mounted): exit 0"
+ok "$(printf '%s' "$out" | grep -q "boot entr"; [ $? -ne 0 ]; echo $?)" "-X, ESP mounted: no boot entry removed"
+ok "$([ -e $EV/$shared-$G ]; echo $?)" "-X, ESP mounted: its entry stays"
 done_testing
