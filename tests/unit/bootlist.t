@@ -84,6 +84,21 @@ else
 	ok 1 "efibootmgr is installed (scripts/install-deps)"
 fi
 
+# a distribution's entry: shim on an ESP, no command line (GRUB's config
+# names the VG); its partition is on no disk here, so no disk and no VG
+mk boot 0005 debian '\EFI\debian\shimx64.efi' 88888888-2222-3333-4444-555555555555 ""
+mk order 0005 0000 0004
+mk current 0005
+run "$ALTKIT" bootlist -m normal -o
+is "$out" "$(printf '%s\n' '-        Boot0005  -                debian' '-        Boot0000  -                UiApp' \
+	'-        Boot0004  -                other linux')" "a distribution's entry is listed: disk and VG '-' when its ESP is not here"
+run "$ALTKIT" bootlist -m prevboot
+is "$out" "-        Boot0005  -                debian" "-m prevboot shows the distribution's entry that was booted"
+before=$(state)
+run "$ALTKIT" bootlist -m both -i
+is "$rc" 0 "-i with a distribution's entry first: exit 0"
+is "$(state)" "$before" "-i leaves a distribution's entry where it is (it is not altkit's)"
+
 run env EFIVARFS_PATH="$tmp/none" "$ALTKIT" bootlist -m normal -o
 is "$rc" 1 "no EFI variables: exit 1"
 is "$err" "bootlist: no EFI variables at '$tmp/none' (No such file or directory): this machine did not start through UEFI firmware, or efivarfs is not mounted" \

@@ -17,6 +17,10 @@ if command -v efibootmgr >/dev/null && [ -d "$tmp/out/vars" ]; then
 		"efibootmgr -v decodes our entry: the ESP of vda (GPT partition 1, its PARTUUID) and the kernel"
 	like "$out" "vmlinuz.efi\)initrd=\\\\EFI\\\\altkit\\\\initramfs.img altkit.vg=$VG_UUID root=/dev/rootvg/root console=ttyS0" \
 		"efibootmgr -v -u decodes its command line: the initrd and the VG UUID"
+	run env EFIVARFS_PATH="$tmp/out/distvars/" efibootmgr -v
+	partuuid=$(cat "$tmp/out/vdd-partuuid")
+	like "$out" "debian vdd	HD\(1,GPT,$partuuid,0x[0-9a-f]+,0x8000\)/File\(\\\\EFI\\\\debian\\\\shimx64.efi\)$" \
+		"efibootmgr -v decodes the entry made for a distribution's ESP: vdd's ESP, shim, no command line"
 else
 	command -v efibootmgr >/dev/null
 	ok $? "efibootmgr is installed (scripts/install-deps)"

@@ -218,10 +218,32 @@ static int check_esp_files(int espfd, char *cmdline, size_t len, struct err *e)
 	return 0;
 }
 
+/* Where the ESP is mounted, into dir ("" when it is not). */
+static void esp_mounted_on(const struct stat *st, char *dir, size_t len)
+{
+	struct mount_table mt;
+	dir[0] = '\0';
+	if (mounts_read(&mt) == 0) {
+		const struct mount_entry *me = mounts_find_dev(&mt, major(st->st_rdev), minor(st->st_rdev));
+		if (me)
+			snprintf(dir, len, "%s", me->target);
+		mounts_release(&mt);
+	}
+}
+
+int bootdisk_esp_mounted(const struct bootdisk *d)
+{
+	struct stat st;
+	char dir[300];
+	if (stat(d->esp, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	esp_mounted_on(&st, dir, sizeof(dir));
+	return dir[0] != '\0';
+}
+
 int bootdisk_esp_open(const struct bootdisk *d, struct bootdisk_esp *m, struct err *e)
 {
 	struct stat st;
-	struct mount_table mt;
 	m->fd = -1;
 	m->mounted_here = 0;
 	m->dir[0] = '\0';
@@ -229,12 +251,7 @@ int bootdisk_esp_open(const struct bootdisk *d, struct bootdisk_esp *m, struct e
 		why_set(e, "cannot find its EFI system partition '%s'", d->esp, "");
 		return -1;
 	}
-	if (mounts_read(&mt) == 0) {
-		const struct mount_entry *me = mounts_find_dev(&mt, major(st.st_rdev), minor(st.st_rdev));
-		if (me)
-			snprintf(m->dir, sizeof(m->dir), "%s", me->target);
-		mounts_release(&mt);
-	}
+	esp_mounted_on(&st, m->dir, sizeof(m->dir));
 	if (!m->dir[0]) {
 		snprintf(m->dir, sizeof(m->dir), "/run/altkit-esp.XXXXXX");
 		if (!mkdtemp(m->dir)) {

@@ -51,6 +51,8 @@ struct bootdisk_esp {
 };
 int bootdisk_esp_open(const struct bootdisk *d, struct bootdisk_esp *m, struct err *e);
 void bootdisk_esp_close(struct bootdisk_esp *m);
+/* 1 when the disk's ESP is mounted (the running system uses it). */
+int bootdisk_esp_mounted(const struct bootdisk *d);
 /* 1 when FW_PATH (the firmware's spelling, "\EFI\debian\shimx64.efi") is a
  * regular file on the ESP (no symlinks followed, no "..": 0). */
 int bootdisk_esp_has(const struct bootdisk_esp *m, const char *fw_path);

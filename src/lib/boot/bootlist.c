@@ -417,9 +417,10 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *err)
 		return BOOTLIST_UNCHANGED;
 	}
 	drop = xcalloc(n + 1, sizeof(*drop));
-	/* A distribution's entry names no VG: it goes when it starts the ESP of
-	 * a disk that holds this VG and no other, and it is not what the firmware
-	 * booted this time. */
+	/* An entry naming no VG (a distribution's) goes when it starts the ESP
+	 * of a disk that holds this VG and no other, and it is neither what the
+	 * firmware booted this time nor on an ESP that is mounted (the running
+	 * system's, whatever started it). */
 	struct bootdisk *disks;
 	size_t ndisks = bootdisk_all(&disks);
 	uint16_t *current = NULL;
@@ -439,7 +440,7 @@ int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *err)
 			efiboot_guid_format(e.part_guid, guid);
 			for (size_t d = 0; d < ndisks; d++)
 				if (strcasecmp(disks[d].part_uuid, guid) == 0 && disks[d].nvgs == 1 &&
-				    strcmp(disks[d].vg_uuid, vg_uuid) == 0) {
+				    strcmp(disks[d].vg_uuid, vg_uuid) == 0 && !bootdisk_esp_mounted(&disks[d])) {
 					drop[ndrop++] = nums[i];
 					break;
 				}
@@ -621,8 +622,10 @@ int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, 
 	struct bootdisk_esp m;
 	struct efiboot_entry e;
 	uint16_t num;
-	if (bootdisk_esp_open(d, &m, err) < 0)
-		return err_prefix(err, "%s", d->disk);
+	if (bootdisk_esp_open(d, &m, err) < 0) {
+		err_prefix(err, "%s", d->disk);
+		return -EIO;
+	}
 	int rc = entry_of_disk(d, &m, &num, &e);
 	bootdisk_esp_close(&m);
 	if (rc < 0)

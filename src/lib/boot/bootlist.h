@@ -75,8 +75,9 @@ int bootlist_invalidate(int modes, struct err *e);
  * BootOrder, BootNext). *removed gets how many. These are altkit's entries
  * naming it (altkit.vg=), and a distribution's entries (no altkit.vg=) that
  * start the ESP of a disk holding PVs of this VG and of no other VG, except
- * BootCurrent's (the running system's is never removed). An entry naming
- * another VG, or on a disk shared with another VG, stays. Call it before the
+ * BootCurrent's and those of an ESP that is mounted (the running system's
+ * entry is never removed). An entry naming another VG, or on a disk shared
+ * with another VG, stays. Call it before the
  * VG is removed: the disks are found through its PVs. */
 int bootlist_drop_vg(const char *vg_uuid, size_t *removed, struct err *e);
 
@@ -105,8 +106,8 @@ int bootlist_boot_vg(const char *vg_uuid, const char *cmdline, int check, uint16
  * does, else the lowest Boot#### that does. "Starts" means an active
  * HD()/File() entry of the ESP's partition, not altkit's own kernel, whose
  * file is on the ESP (the ESP is read: where mounted, else mounted read-only
- * for the moment). 0; -ENOENT when no entry does; another -errno (ESP
- * unreadable, path too long); the reason in e. */
+ * for the moment). 0; -ENOENT when no entry does; -EIO when the ESP cannot
+ * be read, -ENAMETOOLONG when the path does not fit in LOADER; the reason in e. */
 int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, char *desc,
 			    size_t desclen, struct err *e);
 
