@@ -290,18 +290,18 @@ while IFS='|' read -r before script arg dev lvs want_rc want_calls after; do
 		"$script $arg, root $dev ($lvs), file before: $before: exit $want_rc, runs '$want_calls', file: $after" ||
 		diag "stderr: $err"
 done <<EOF
-absent|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u;update-grub;|$u1
-$u1|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u;|$u1
-$u2|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u;update-grub;|$u1
+absent|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u -k all;update-grub;|$u1
+$u1|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u -k all;|$u1
+$u2|postinst|configure|/dev/mapper/rootvg-root|rootvg $u1|0|update-initramfs -u -k all;update-grub;|$u1
 absent|postinst|configure|/dev/vda2||0||absent
 $u2|postinst|configure|/dev/vda2||0||$u2
 absent|postinst|configure|/dev/mapper/vg0-root|vg0 $u1|0||absent
 absent|postinst|configure|/dev/mapper/rootvg-root|rootvg bad;uuid|0||absent
 absent|postinst|abort-upgrade|/dev/mapper/rootvg-root|rootvg $u1|0||absent
 absent|postinst|bogus|/dev/mapper/rootvg-root|rootvg $u1|1||absent
-$u1|postrm|remove|-||0|update-grub;update-initramfs -u;|absent
-$u1|postrm|purge|-||0|update-grub;update-initramfs -u;|absent
-absent|postrm|purge|-||0|update-initramfs -u;|absent
+$u1|postrm|remove|-||0|update-grub;update-initramfs -u -k all;|absent
+$u1|postrm|purge|-||0|update-grub;update-initramfs -u -k all;|absent
+absent|postrm|purge|-||0|update-initramfs -u -k all;|absent
 $u1|postrm|upgrade|-||0||$u1
 EOF
 rm -rf "$tmp/proot"
