@@ -80,7 +80,7 @@ got=$(dpkg-deb -c "$deb" | awk '{ t = substr($1, 1, 1); t = t == "-" ? "f" : t; 
 is "$got" "$want" "dpkg-deb -c: the same files, links and directories as make install, plus usr/share/doc/altkit/copyright"
 is "$(dpkg-deb -c "$deb" | awk '$2 != "root/root"' | wc -l)" 0 "dpkg-deb -c: every member root/root"
 is "$(dpkg-deb -c "$deb" | awk '{ print $4, $5 }' | sort -u)" \
-	"$(date -u -d "@$(git log -1 --format=%ct)" '+%Y-%m-%d %H:%M')" "dpkg-deb -c: every mtime is the last commit's"
+	"$(date -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}" '+%Y-%m-%d %H:%M')" "dpkg-deb -c: every mtime is the last commit's"
 
 mkdir "$tmp/x"
 dpkg-deb -x "$deb" "$tmp/x"
