@@ -9,10 +9,11 @@
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 if [ -n "$(getarg altkit.vg=)" ]; then
-    # stdout (one line per rename) to the console, the error line kept for die
-    if ! altkit_msg=$({ altkit-init --rename 2>&1 1>&3 3>&-; } 3>&1); then
+    # stdout (one line per rename) to the console through fd 3, the error
+    # line kept for die
+    { altkit_msg=$(altkit-init --rename 2>&1 1>&3 3>&-) ||
         die "altkit: the renames at boot failed: ${altkit_msg:-altkit-init --rename failed}; not mounting a root that may belong to another volume group"
-    fi
+    } 3>&1
     unset altkit_msg
 fi
 if [ -n "${job:-}" ]; then

@@ -25,8 +25,8 @@ depends() {
 
 install() {
     # inst_simple, not inst_binary: static, no libraries to resolve
-    inst_simple @SBINDIR@/altkit /usr/sbin/altkit
-    ln -sf altkit "${initdir}/usr/sbin/altkit-init"
+    inst_simple @SBINDIR@/altkit /usr/sbin/altkit || return 1
+    ln -sf altkit "${initdir}/usr/sbin/altkit-init" || return 1
     # dracut's lvm module queues /sbin/lvm_scan from its udev rule as the
     # settled job "lvm_scan.sh" (initqueue --settled --onetime --unique);
     # dracut-initqueue sources $hookdir/initqueue/settled/*.sh in glob
