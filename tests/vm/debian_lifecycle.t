@@ -6,9 +6,10 @@
 #             GRUB and puts the rename into the initramfs), clone live to vdb
 #   clone     the firmware starts vdb's shim -> vdb's GRUB -> the kernel and
 #             initramfs from the clone's /boot; rootvg is the clone's VG and
-#             old_rootvg the original; a file is written; roll back with
-#             bootlist -m normal vda
-#   back      vda again: the names are flipped back, the file is not there;
+#             old_rootvg the original; a file is written; the original is
+#             woken (-W) and put to sleep (-S); bootlist -m service vda
+#   back      vda once, by BootNext: the names are flipped back, the file is
+#             not there; bootlist -m normal vda rolls back for good;
 #             alt_rootvg_op -X old_rootvg frees vdb and drops its entry
 #   offline   the recovery image clones vda offline (--source-vg rootvg) to
 #             vdb; the firmware then starts the clone the same way

@@ -38,7 +38,9 @@ install)
 	refuse "a GRUB that passes no altkit.vg=" \
 		"^alt_disk_copy: the source's /boot/grub/grub.cfg passes no altkit\\.vg=$VG_UUID to its kernel: .*install the altkit package" \
 		/tmp/ak/usr/sbin/altkit alt_disk_copy -d vdb
-	t "dpkg -i altkit.deb" dpkg -i "$PAYLOAD/altkit.deb"
+	start=$(date +%s)
+	dpkg -i "$PAYLOAD/altkit.deb" >"$OUT/dpkg.log" 2>&1
+	is "$?" 0 "dpkg -i altkit.deb ($(($(date +%s) - start)) s)" || sed 's/^/#   /' "$OUT/dpkg.log"
 	is "$(dpkg-query -W -f '${Status}' altkit 2>&1)" "install ok installed" "the package is installed"
 	is "$(grep -o 'altkit\.vg=[^ "]*' /etc/default/grub.d/altkit.cfg)" "altkit.vg=$VG_UUID" \
 		"/etc/default/grub.d/altkit.cfg names the running root VG"
@@ -91,17 +93,39 @@ clone)
 	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
 	echo DEBIAN-MARK-written-on-the-clone >/root/mark
 	sync
-	t "bootlist -m normal vda" bootlist -m normal vda
-	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder starts with the original's entry again (no new one)"
-	bootlist -m normal -o 2>&1 | sed 's/^/# bootlist: /'
+	out=$(alt_rootvg_op -l)
+	like "$out" "rootvg +booted +vdb2 " "alt_rootvg_op -l: rootvg booted, on vdb"
+	like "$out" "old_rootvg +previous +vda2 " "alt_rootvg_op -l: old_rootvg previous, on vda"
+	like "$(bootlist -m normal -o | head -n 1)" "^vdb +Boot[0-9A-F]{4} +rootvg +debian vdb$" \
+		"bootlist -m normal -o: vdb, its entry, rootvg, \"debian vdb\""
+	like "$(bootlist -m normal -o | grep '^vda ')" "^vda +Boot$BOOT_ENTRY +old_rootvg +debian$" \
+		"  and vda's own entry \"debian\" with old_rootvg"
+	out=$(alt_rootvg_op -W -d vda 2>&1); st=$?
+	is "$st" 0 "alt_rootvg_op -W -d vda" || echo "$out" | sed 's/^/#   /'
+	is "$(vg_uuid altinst_rootvg)" "$VG_UUID" "  the original is awake as altinst_rootvg"
+	is "$(findmnt -n -o UUID /alt_inst)" "$ROOT_UUID" "  its root is on /alt_inst"
+	is "$(findmnt -n -o UUID /alt_inst/var)" "$VAR_UUID" "  its /var is mounted as its fstab says"
+	t "  the file written on the clone is not there" test ! -e /alt_inst/root/mark
+	out=$(alt_rootvg_op -S 2>&1); st=$?
+	is "$st" 0 "alt_rootvg_op -S" || echo "$out" | sed 's/^/#   /'
+	is "$(vg_uuid old_rootvg)" "$VG_UUID" "  its name is old_rootvg again"
+	t "  nothing on /alt_inst" sh -c "! grep -q ' /alt_inst' /proc/mounts"
+	# the original once, by BootNext; BootOrder keeps the clone first
+	t "bootlist -m service vda" bootlist -m service vda
+	is "$(efibootmgr | sed -n 's/^BootNext: //p')" "$BOOT_ENTRY" "BootNext is the original's own entry (no new one)"
+	like "$(entry "$(boot_first)")" "debian vdb" "BootOrder still starts with the clone"
 	;;
 back)
-	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the original's entry"
+	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the original's entry (BootNext)"
+	is "$(efibootmgr | sed -n 's/^BootNext: //p')" "" "the firmware used BootNext up"
+	like "$(entry "$(boot_first)")" "debian vdb" "BootOrder still starts with the clone"
 	like "$(cat /proc/cmdline)" "altkit\\.vg=$VG_UUID( |\$)" "GRUB passed the original's altkit.vg="
 	is "$(vg_uuid rootvg)" "$VG_UUID" "rootvg is the original VG again"
 	is "$(vg_uuid old_rootvg)" "$CLONE_UUID" "old_rootvg is the clone"
 	is "$(findmnt -n -o UUID /)" "$ROOT_UUID" "/ is the original root file system"
 	t "the file written on the clone is not on this root" test ! -e /root/mark
+	t "bootlist -m normal vda (the rollback for good)" bootlist -m normal vda
+	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder starts with the original's own entry (no new one)"
 	t "alt_rootvg_op -X old_rootvg" alt_rootvg_op -X old_rootvg
 	is "$(vg_uuid old_rootvg)" "" "old_rootvg is gone"
 	t "vdb2 is no PV any more" sh -c "! lvm pvs --noheadings -o pv_name 2>/dev/null | grep -q vdb"
