@@ -42,7 +42,7 @@ testsys: initramfs kernel
 run: all
 	@scripts/run-demo
 
-test: all testsys
+test: all testsys deb
 	@scripts/run-tests
 
 bench: all

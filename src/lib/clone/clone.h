@@ -201,16 +201,14 @@ int clone_rewrite_ids(const struct clone *c, const char *root, const char *relpa
 /* The ESP of the VG with this UUID (partition 1 of the first of its disks
  * that has one): "/dev/vdb1". -ENOENT when none. */
 int clone_find_esp(const char *vg_uuid, char *dev, size_t len);
-/* Where the ESP DEV can be read: where it is mounted (often /boot/efi),
- * else mounted read-only on MNT by us (*mounted set); "" if nowhere. */
-void clone_esp_dir(const char *dev, const char *mnt, char *dir, size_t len, int *mounted);
 /* Before anything is written: how the source boots (c->boot), from its ESP
  * and its root tree ROOT_DIR. Refuses a source without an ESP, a boot loader
  * altkit does not know, and a GRUB that passes no altkit.vg= of the source. */
 int clone_check_boot(struct clone *c, const char *root_dir, struct err *e);
-/* The same from the source ESP at ESP_DIR ("" when none) and a root tree
- * (the clone's, in phase 3) whose grub.cfg must pass altkit.vg=VG_UUID. */
-int clone_detect_boot(struct clone *c, const char *esp_dir, const char *root_dir, const char *vg_uuid,
+/* The same from the source's ESP (NULL when none) and a root tree (the
+ * clone's, in phase 3) whose grub.cfg must pass altkit.vg=VG_UUID. */
+struct bootdisk_esp;
+int clone_detect_boot(struct clone *c, const struct bootdisk_esp *esp, const char *root_dir, const char *vg_uuid,
 		      struct err *e);
 /* Phase 3 for GRUB: the source ESP's files (at SRC_DIR) onto the clone's
  * (mounted on ESP_DIR), its EFI/<vendor>/grub.cfg stubs and the clone's

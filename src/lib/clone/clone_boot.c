@@ -45,85 +45,36 @@ int clone_find_esp(const char *vg_uuid, char *dev, size_t len)
 	return 0;
 }
 
-void clone_esp_dir(const char *dev, const char *mnt, char *dir, size_t len, int *mounted)
+/* A regular file at RELPATH of the tree at ROOT (no symlink followed). */
+static int tree_has(const char *root, const char *relpath)
 {
-	struct stat est;
-	struct mount_table mt;
-	dir[0] = '\0';
-	*mounted = 0;
-	if (!dev[0])
-		return;
-	if (stat(dev, &est) == 0 && mounts_read(&mt) == 0) {
-		const struct mount_entry *m = mounts_find_dev(&mt, major(est.st_rdev), minor(est.st_rdev));
-		if (m)
-			snprintf(dir, len, "%s", m->target);
-		mounts_release(&mt);
-	}
-	if (dir[0])
-		return;
-	mkdir("/run/altkit", 0755);
-	mkdir(mnt, 0755);
-	if (mount(dev, mnt, "vfat", MS_RDONLY, NULL) == 0) {
-		snprintf(dir, len, "%s", mnt);
-		*mounted = 1;
-	}
-}
-
-/* A regular file at RELPATH below the directory fd (no symlinks followed). */
-static int has_file(int dirfd, const char *relpath)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", relpath);
-	int fd = dup(dirfd);
-	for (char *p = buf, *slash; fd >= 0; p = slash + 1) {
-		slash = strchr(p, '/');
-		if (slash)
-			*slash = '\0';
-		int next = openat(fd, p, (slash ? O_DIRECTORY : 0) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = next;
-		if (!slash)
-			break;
-	}
 	struct stat st;
+	int fd = intree_open(root, relpath, O_RDONLY | O_NONBLOCK, 0);
 	int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	if (fd >= 0)
 		close(fd);
 	return ok;
 }
 
-/* The ESP's EFI/<vendor> holding grub.cfg (one with shim first); the names
- * of EFI's directories go to seen, for a refusal. */
-static void find_grub_vendor(int espfd, char *vendor, size_t len, char *seen, size_t seenlen)
+/* The vendor directory of the ESP's first GRUB: a loader altkit knows
+ * (\EFI\<vendor>\shimx64.efi or grubx64.efi) with a grub.cfg beside it.
+ * The loaders go to seen, for a refusal. */
+static void find_grub_vendor(const struct bootdisk_esp *m, char *vendor, size_t len, char *seen, size_t seenlen)
 {
-	int efi = openat(espfd, "EFI", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = efi < 0 ? NULL : fdopendir(efi);
-	int best = 0;
+	char loaders[8][BOOTDISK_LOADER_MAX];
+	size_t n = bootdisk_esp_loaders(m, loaders, 8);
 	vendor[0] = seen[0] = '\0';
-	if (!d) {
-		if (efi >= 0)
-			close(efi);
-		return;
-	}
-	for (struct dirent *de; (de = readdir(d));) {
-		char path[300];
-		if (de->d_name[0] == '.')
-			continue;
+	for (size_t i = 0; i < n && i < 8; i++) {
+		char cfg[BOOTDISK_LOADER_MAX + 16];
 		size_t sl = strlen(seen);
-		snprintf(seen + sl, seenlen - sl, "%sEFI/%s", sl ? ", " : "", de->d_name);
-		if (strcasecmp(de->d_name, "BOOT") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/grub.cfg", de->d_name);
-		if (!has_file(efi, path))
-			continue;
-		snprintf(path, sizeof(path), "%s/shimx64.efi", de->d_name);
-		int score = has_file(efi, path) ? 2 : 1;
-		if (score > best) {
-			best = score;
-			snprintf(vendor, len, "%s", de->d_name);
-		}
+		snprintf(seen + sl, seenlen - sl, "%s%s", sl ? ", " : "", loaders[i]);
+		/* "\EFI\debian\shimx64.efi" -> "debian" */
+		const char *v = loaders[i] + 5;
+		int vl = (int)strcspn(v, "\\");
+		snprintf(cfg, sizeof(cfg), "\\EFI\\%.*s\\grub.cfg", vl, v);
+		if (!vendor[0] && bootdisk_esp_has(m, cfg))
+			snprintf(vendor, len, "%.*s", vl, v);
 	}
-	closedir(d);
 }
 
 /* grub.cfg of ROOT_DIR passes altkit.vg=VG_UUID to a kernel. */
@@ -145,25 +96,18 @@ static int grub_passes_vg(const char *root_dir, const char *vg_uuid)
 	return found;
 }
 
-int clone_detect_boot(struct clone *c, const char *esp_dir, const char *root_dir, const char *vg_uuid,
+int clone_detect_boot(struct clone *c, const struct bootdisk_esp *esp, const char *root_dir, const char *vg_uuid,
 		      struct err *e)
 {
-	char seen[512] = "";
+	char seen[600] = "";
 	struct clone_boot *b = &c->boot;
-	int espfd = esp_dir[0] ? open(esp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	b->kind = CLONE_BOOT_UNKNOWN;
-	if (espfd >= 0 && has_file(espfd, "EFI/altkit/vmlinuz.efi"))
+	b->vendor[0] = '\0';
+	if (esp && bootdisk_esp_has(esp, BOOTDISK_KERNEL))
 		b->kind = CLONE_BOOT_ALTKIT;
-	else if (espfd >= 0)
-		find_grub_vendor(espfd, b->vendor, sizeof(b->vendor), seen, sizeof(seen));
-	if (espfd >= 0)
-		close(espfd);
-	int rootfd = open(root_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int grub = rootfd >= 0 && has_file(rootfd, GRUB_CFG);
-	int grub2 = rootfd >= 0 && (has_file(rootfd, "boot/grub2/grub.cfg") || has_file(rootfd, "boot/loader/entries"));
-	if (rootfd >= 0)
-		close(rootfd);
-	if (b->kind == CLONE_BOOT_UNKNOWN && b->vendor[0] && grub)
+	else if (esp)
+		find_grub_vendor(esp, b->vendor, sizeof(b->vendor), seen, sizeof(seen));
+	if (b->kind == CLONE_BOOT_UNKNOWN && b->vendor[0] && tree_has(root_dir, GRUB_CFG))
 		b->kind = CLONE_BOOT_GRUB;
 	if (b->kind == CLONE_BOOT_GRUB && !c->o.skip_checks && !grub_passes_vg(root_dir, vg_uuid))
 		return err_set(e, -EINVAL, "the source's /%s passes no altkit.vg=%s to its kernel: the clone could "
@@ -176,19 +120,52 @@ int clone_detect_boot(struct clone *c, const char *esp_dir, const char *root_dir
 		b->kind = CLONE_BOOT_ALTKIT;
 		return 0;
 	}
-	if (grub2 && b->vendor[0])
+	if (b->vendor[0] || tree_has(root_dir, "boot/grub2/grub.cfg"))
 		return err_set(e, -ENOTSUP, "the source boots through GRUB 2 with /boot/grub2 or BLS entries "
 			       "(RHEL family), which altkit cannot make boot a clone yet");
 	return err_set(e, -ENOTSUP, "the source's ESP holds no boot loader altkit knows (it has %s): neither "
-		       "EFI/altkit/vmlinuz.efi nor GRUB's EFI/<vendor>/grub.cfg with /%s",
-		       seen[0] ? seen : "no EFI directory", GRUB_CFG);
+		       "altkit's %s nor a shim or GRUB with a grub.cfg beside it and /%s in the root",
+		       seen[0] ? seen : "no loader", BOOTDISK_KERNEL, GRUB_CFG);
+}
+
+/* The fstab's /boot when it is not one of the VG's LVs (a plain partition,
+ * as RHEL and many Debian installs have): its spec in spec, 1; else 0. */
+static int boot_outside_vg(const struct clone_source *src, const char *root_dir, char *spec, size_t len)
+{
+	for (size_t i = 0; i < src->nfs; i++)
+		if (strcmp(src->fs[i].mountpoint, "/boot") == 0)
+			return 0;
+	int fd = intree_open(root_dir, "etc/fstab", O_RDONLY | O_NONBLOCK, 0);
+	char *text = fd >= 0 ? read_all_fd(fd, NULL) : NULL;
+	int found = 0;
+	if (fd >= 0)
+		close(fd);
+	for (char *line = text, *next; line && *line && !found; line = next) {
+		char f1[256], f2[256];
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[strspn(line, " \t")] != '#' && sscanf(line, "%255s %255s", f1, f2) == 2 &&
+		    strcmp(f2, "/boot") == 0) {
+			snprintf(spec, len, "%s", f1);
+			found = 1;
+		}
+	}
+	free(text);
+	return found;
 }
 
 int clone_check_boot(struct clone *c, const char *root_dir, struct err *e)
 {
-	char dev[64], dir[300];
-	int mounted;
-	if (clone_find_esp(c->src.uuid, dev, sizeof(dev)) < 0) {
+	char spec[256];
+	if (boot_outside_vg(&c->src, root_dir, spec, sizeof(spec)))
+		return err_set(e, -ENOTSUP, "the source's /boot is a partition outside volume group '%s' (%s in its "
+			       "fstab), which altkit cannot clone yet", c->src.vg, spec);
+
+	struct bootdisk d;
+	struct bootdisk_esp m;
+	struct err why = { 0, "" };
+	if (bootdisk_of_vg(c->src.uuid, &d, 1) != 1) {
 		if (c->o.skip_checks) {
 			c->boot.kind = CLONE_BOOT_ALTKIT;
 			return 0;
@@ -197,11 +174,10 @@ int clone_check_boot(struct clone *c, const char *root_dir, struct err *e)
 			       "there is no boot loader to give the clone (-P 12 clones without making it bootable)",
 			       c->src.vg);
 	}
-	clone_esp_dir(dev, "/run/altkit/src-esp", dir, sizeof(dir), &mounted);
-	int rc = dir[0] ? clone_detect_boot(c, dir, root_dir, c->src.uuid, e)
-			: err_set(e, -EIO, "the source's ESP '%s' cannot be mounted to read it", dev);
-	if (mounted)
-		umount(dir);
+	if (bootdisk_esp_open(&d, &m, &why) < 0)
+		return err_set(e, -EIO, "the source's disk %s: %s", d.disk, why.msg);
+	int rc = clone_detect_boot(c, &m, root_dir, c->src.uuid, e);
+	bootdisk_esp_close(&m);
 	return rc;
 }
 

@@ -28,7 +28,6 @@
 
 #define ESP_DIR "EFI/altkit"
 #define ESP_MNT "/run/altkit/esp"
-#define SRC_ESP_MNT "/run/altkit/src-esp"
 static const char *const boot_files[] = { "vmlinuz.efi", "initramfs.img", NULL };
 
 static void probe_uuid(const char *dev, char *uuid, size_t len)
@@ -177,24 +176,26 @@ static int write_cmdline(struct clone *c, const char *src_dir, struct err *e)
 /* The boot files: for altkit's own path the source ESP's kernel and
  * initramfs and a command line naming the clone's VG (renamed to rootvg when
  * it boots); for a distribution's GRUB every file of the source's ESP. */
-static int fill_esp(struct clone *c, const char *esp, const char *src_esp, const struct clone_ids *ids,
-		    struct err *e)
+static int fill_esp(struct clone *c, const char *esp, const struct clone_ids *ids, struct err *e)
 {
-	char src_dir[300];
-	int src_mounted, rc;
+	struct bootdisk sd;
+	struct bootdisk_esp sm = { .fd = -1 };
+	int rc;
 	mkdir("/run/altkit", 0755);
 	mkdir(ESP_MNT, 0755);
 	if (mount(esp, ESP_MNT, "vfat", 0, NULL) < 0)
 		return err_errno(e, -errno, "mounting the clone's ESP '%s'", esp);
-	clone_esp_dir(src_esp, SRC_ESP_MNT, src_dir, sizeof(src_dir), &src_mounted);
-	rc = c->boot.kind ? 0 : clone_detect_boot(c, src_dir, ALTINST_MNT, c->st.source_uuid, e);
+	/* the source's ESP: where it is mounted, else read-only for the moment */
+	int have_src = bootdisk_of_vg(c->st.source_uuid, &sd, 1) == 1 && bootdisk_esp_open(&sd, &sm, NULL) == 0;
+	const char *src_dir = have_src ? sm.dir : "";
+	rc = c->boot.kind ? 0 : clone_detect_boot(c, have_src ? &sm : NULL, ALTINST_MNT, c->st.source_uuid, e);
 	if (rc == 0 && c->boot.kind == CLONE_BOOT_GRUB)
 		rc = clone_boot_grub_files(c, src_dir, ESP_MNT, ids, e);
-	else if (rc == 0 && (rc = copy_boot_files(c, src_dir, src_esp, e)) == 0)
+	else if (rc == 0 && (rc = copy_boot_files(c, src_dir, have_src ? sd.esp : "", e)) == 0)
 		rc = write_cmdline(c, src_dir, e);
 	umount(ESP_MNT);
-	if (src_mounted)
-		umount(SRC_ESP_MNT);
+	if (have_src)
+		bootdisk_esp_close(&sm);
 	return rc;
 }
 
@@ -230,7 +231,7 @@ int clone_phase3(struct clone *c, struct err *e)
 	altinst_tag(done, sizeof(done), "phase", "3");
 	c->boot_listed = 0;
 	if ((rc = clone_set_tag(running, NULL, e)) < 0 || (rc = rewrite_all_uuids(c, esp, src_esp, &ids, e)) < 0 ||
-	    (rc = fill_esp(c, esp, src_esp, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
+	    (rc = fill_esp(c, esp, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
 		return rc;
 	/* the boot list before the phase counts as done: a failure here leaves
 	 * phase 3 to be run again */

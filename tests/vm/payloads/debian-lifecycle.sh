@@ -51,9 +51,22 @@ install)
 	like "$files" 'scripts/init-premount/altkit' "  and its init-premount script"
 	mv /boot/efi/EFI/debian/grub.cfg /boot/efi/EFI/debian/grub.cfg.away
 	refuse "an ESP with no boot loader altkit knows" \
-		"^alt_disk_copy: the source's ESP holds no boot loader altkit knows \\(it has EFI/debian\\)" \
+		"^alt_disk_copy: the source's ESP holds no boot loader altkit knows \\(it has .EFI.debian.shimx64\\.efi\\)" \
 		alt_disk_copy -d vdb
 	mv /boot/efi/EFI/debian/grub.cfg.away /boot/efi/EFI/debian/grub.cfg
+	cp /etc/fstab /tmp/fstab.orig
+	echo "UUID=0b0b0b0b-1111-2222-3333-444444444444 /boot ext4 defaults 0 2" >>/etc/fstab
+	refuse "a /boot partition outside the VG" \
+		"^alt_disk_copy: the source's /boot is a partition outside volume group 'rootvg' \\(UUID=0b0b0b0b-1111-2222-3333-444444444444 in its fstab\\)" \
+		alt_disk_copy -d vdb
+	cp /tmp/fstab.orig /etc/fstab
+	mkdir -p /tmp/nofat && for p in /usr/sbin/* /sbin/*; do
+		case ${p##*/} in mkfs.fat|mkfs.vfat|mkdosfs) ;; *) ln -sf "$p" /tmp/nofat/ 2>/dev/null ;; esac
+	done
+	PATH=/tmp/nofat:/usr/bin:/bin refuse "mkfs.fat not installed" \
+		"^alt_disk_copy: mkfs\\.fat is not installed \\(not found in PATH\\): it comes with dosfstools$" \
+		alt_disk_copy -d vdb
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	start=$(date +%s)
 	alt_disk_copy -d vdb >"$OUT/clone.log" 2>&1
 	is "$?" 0 "alt_disk_copy -d vdb, live, exits 0 ($(($(date +%s) - start)) s)"
