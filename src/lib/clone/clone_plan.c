@@ -237,6 +237,18 @@ int clone_plan_layout(struct clone_source *src, const struct layout *l, const ch
 }
 
 /* Replace every "UUID=<old>" (and "UUID=\"<old>\"") with the new UUID. */
+/* TEXT with the OL bytes at OFF replaced by NEW (NL bytes); realloc'd, and
+ * when it shrinks only after the tail has moved. */
+static char *splice(char *text, size_t off, size_t ol, const char *new, size_t nl)
+{
+	size_t len = strlen(text);
+	if (nl > ol)
+		text = xrealloc(text, len - ol + nl + 1);
+	memmove(text + off + nl, text + off + ol, len - off - ol + 1);
+	memcpy(text + off, new, nl);
+	return nl < ol ? xrealloc(text, len - ol + nl + 1) : text;
+}
+
 char *clone_replace_uuid(char *text, const char *old, const char *new, int *count)
 {
 	size_t ol = strlen(old), nl = strlen(new);
@@ -247,12 +259,9 @@ char *clone_replace_uuid(char *text, const char *old, const char *new, int *coun
 			p += ol;
 			continue;
 		}
-		size_t off = (size_t)(p - text), len = strlen(text);
-		text = xrealloc(text, len - ol + nl + 1);
-		p = text + off;
-		memmove(p + nl, p + ol, len - off - ol + 1);
-		memcpy(p, new, nl);
-		p += nl;
+		size_t off = (size_t)(p - text);
+		text = splice(text, off, ol, new, nl);
+		p = text + off + nl;
 		(*count)++;
 	}
 	return text;
@@ -273,12 +282,9 @@ char *clone_replace_token(char *text, const char *old, const char *new, int *cou
 			p += ol;
 			continue;
 		}
-		size_t off = (size_t)(p - text), len = strlen(text);
-		text = xrealloc(text, len - ol + nl + 1);
-		p = text + off;
-		memmove(p + nl, p + ol, len - off - ol + 1);
-		memcpy(p, new, nl);
-		p += nl;
+		size_t off = (size_t)(p - text);
+		text = splice(text, off, ol, new, nl);
+		p = text + off + nl;
 		(*count)++;
 	}
 	return text;
