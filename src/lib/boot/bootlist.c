@@ -66,24 +66,32 @@ int bootlist_is_altkit(const struct efiboot_entry *e)
 	       bootlist_entry_vg(e, uuid, sizeof(uuid));
 }
 
-int bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e)
+/* A load option starting LOADER on D's ESP, no optional data. */
+static int loader_entry(const struct bootdisk *d, const char *loader, const char *desc, struct efiboot_entry *e)
 {
-	char desc[96];
 	static const uint8_t zero[16];
 	memset(e, 0, sizeof(*e));
 	if (efiboot_guid_parse(d->part_uuid, e->part_guid) < 0 || memcmp(e->part_guid, zero, 16) == 0 ||
 	    d->partno == 0 || d->size == 0)
 		return -EINVAL;
-	snprintf(desc, sizeof(desc), "altkit %s", d->disk);
 	e->attributes = EFIBOOT_LOAD_OPTION_ACTIVE;
 	e->description = xstrdup(desc);
 	e->has_hd = 1;
 	e->part_num = d->partno;
 	e->part_start = d->start;
 	e->part_size = d->size;
-	e->file_path = xstrdup(BOOTDISK_KERNEL);
-	e->cmdline = xstrdup(cmdline);
+	e->file_path = xstrdup(loader);
 	return 0;
+}
+
+int bootlist_entry_for(const struct bootdisk *d, const char *cmdline, struct efiboot_entry *e)
+{
+	char desc[96];
+	snprintf(desc, sizeof(desc), "altkit %s", d->disk);
+	int rc = loader_entry(d, BOOTDISK_KERNEL, desc, e);
+	if (rc == 0)
+		e->cmdline = xstrdup(cmdline);
+	return rc;
 }
 
 static void boot_name(char *buf, uint16_t num)
@@ -636,24 +644,6 @@ int bootlist_loader_of_disk(const struct bootdisk *d, char *loader, size_t len, 
 	snprintf(desc, desclen, "%s", e.description ? e.description : "");
 	efiboot_entry_free(&e);
 	return rc;
-}
-
-/* A load option starting LOADER on D's ESP, no optional data. */
-static int loader_entry(const struct bootdisk *d, const char *loader, const char *desc, struct efiboot_entry *e)
-{
-	static const uint8_t zero[16];
-	memset(e, 0, sizeof(*e));
-	if (efiboot_guid_parse(d->part_uuid, e->part_guid) < 0 || memcmp(e->part_guid, zero, 16) == 0 ||
-	    d->partno == 0 || d->size == 0)
-		return -EINVAL;
-	e->attributes = EFIBOOT_LOAD_OPTION_ACTIVE;
-	e->description = xstrdup(desc);
-	e->has_hd = 1;
-	e->part_num = d->partno;
-	e->part_start = d->start;
-	e->part_size = d->size;
-	e->file_path = xstrdup(loader);
-	return 0;
 }
 
 /* "debian" of \EFI\debian\shimx64.efi */

@@ -26,6 +26,22 @@ refuse() {   # refuse WHAT MESSAGE-REGEX COMMAND...: exit 1, one line, vdb untou
 	t "$_what: vdb is untouched" untouched
 }
 
+# started by the firmware from vdb: the clone (CLONE_UUID) runs, named rootvg
+booted_clone() {
+	cur=$(boot_current)
+	e=$(entry "$cur")
+	echo "# BootCurrent $cur: $e"
+	like "$e" "^Boot$cur\\* debian vdb[[:space:]]" "the firmware started \"debian vdb\""
+	like "$(cat /proc/cmdline)" "altkit\\.vg=$CLONE_UUID( |\$)" "GRUB passed the clone's altkit.vg="
+	is "$(vg_uuid rootvg)" "$CLONE_UUID" "rootvg is the clone's VG"
+	is "$(vg_uuid old_rootvg)" "$VG_UUID" "old_rootvg is the original's"
+	is "$(findmnt -n -o SOURCE /)" /dev/mapper/rootvg-root "/ is rootvg-root"
+	is "$(lvm pvs --noheadings -o pv_name --select vg_name=rootvg | tr -d ' ')" /dev/vdb2 "rootvg's PV is vdb2"
+	is "$(findmnt -n -o SOURCE /boot/efi)" /dev/vdb1 "/boot/efi is the clone's ESP"
+	like "$(findmnt -n -o UUID /)" '.' "the root file system is the clone's ($(findmnt -n -o UUID /))"
+	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
+}
+
 systemctl is-system-running --wait >/dev/null 2>&1
 is "$(uname -r)" "$KERNEL" "Debian's kernel runs ($KERNEL)"
 echo "# /proc/cmdline: $(cat /proc/cmdline)"
@@ -92,18 +108,7 @@ install)
 	lvm vgchange -an altinst_rootvg >/dev/null 2>&1
 	;;
 clone)
-	cur=$(boot_current)
-	e=$(entry "$cur")
-	echo "# BootCurrent $cur: $e"
-	like "$e" "^Boot$cur\\* debian vdb[[:space:]]" "the firmware started \"debian vdb\""
-	like "$(cat /proc/cmdline)" "altkit\\.vg=$CLONE_UUID( |\$)" "GRUB passed the clone's altkit.vg="
-	is "$(vg_uuid rootvg)" "$CLONE_UUID" "rootvg is the clone's VG"
-	is "$(vg_uuid old_rootvg)" "$VG_UUID" "old_rootvg is the original's"
-	is "$(findmnt -n -o SOURCE /)" /dev/mapper/rootvg-root "/ is rootvg-root"
-	is "$(lvm pvs --noheadings -o pv_name --select vg_name=rootvg | tr -d ' ')" /dev/vdb2 "rootvg's PV is vdb2"
-	is "$(findmnt -n -o SOURCE /boot/efi)" /dev/vdb1 "/boot/efi is the clone's ESP"
-	like "$(findmnt -n -o UUID /)" '.' "the root file system is the clone's ($(findmnt -n -o UUID /))"
-	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
+	booted_clone
 	echo DEBIAN-MARK-written-on-the-clone >/root/mark
 	sync
 	out=$(alt_rootvg_op -l)
@@ -147,12 +152,7 @@ back)
 	;;
 offline)
 	# started by the firmware after the recovery image cloned vda offline
-	cur=$(boot_current)
-	like "$(entry "$cur")" "^Boot$cur\\* debian vdb[[:space:]]" "the firmware started \"debian vdb\""
-	is "$(vg_uuid rootvg)" "$CLONE_UUID" "rootvg is the offline clone's VG"
-	is "$(vg_uuid old_rootvg)" "$VG_UUID" "old_rootvg is the original's"
-	is "$(lvm pvs --noheadings -o pv_name --select vg_name=rootvg | tr -d ' ')" /dev/vdb2 "rootvg's PV is vdb2"
-	is "$(findmnt -n -o SOURCE /boot/efi)" /dev/vdb1 "/boot/efi is the clone's ESP"
+	booted_clone
 	;;
 *)
 	ok 1 "unknown step '$STEP'"
