@@ -539,13 +539,13 @@ static void boot_vars_read(struct boot_vars *b)
 	bootlist_read("BootOrder", &b->order, &b->norder);
 	bootlist_read("BootNext", &b->next, &b->nnext);
 	b->vg = xcalloc(b->n + 1, sizeof(*b->vg));
-	for (size_t i = 0; i < b->n; i++) {
-		struct efiboot_entry e;
-		if (bootlist_load(b->nums[i], &e) < 0)
-			continue;
-		bootlist_entry_vg(&e, b->vg[i], sizeof(b->vg[i]));
-		efiboot_entry_free(&e);
-	}
+	/* altkit's entries name their VG; a distribution's is the VG of the
+	 * disk whose ESP it starts */
+	struct bootlist_line *lines = xcalloc(b->n + 1, sizeof(*lines));
+	bootlist_describe(b->nums, b->n, lines);
+	for (size_t i = 0; i < b->n; i++)
+		snprintf(b->vg[i], sizeof(b->vg[i]), "%s", lines[i].vg_uuid);
+	free(lines);
 }
 
 static void boot_vars_free(struct boot_vars *b)

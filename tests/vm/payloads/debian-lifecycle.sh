@@ -114,6 +114,8 @@ clone)
 	out=$(alt_rootvg_op -l)
 	like "$out" "rootvg +booted +vdb2 " "alt_rootvg_op -l: rootvg booted, on vdb"
 	like "$out" "old_rootvg +previous +vda2 " "alt_rootvg_op -l: old_rootvg previous, on vda"
+	like "$(echo "$out" | grep '^rootvg')" " Boot[0-9A-F]{4}\\(order 1\\)" "  the clone: its distribution entry, first"
+	like "$(echo "$out" | grep '^old_rootvg')" " Boot$BOOT_ENTRY\\(order 2\\)" "  the original: its own \"debian\" entry"
 	like "$(bootlist -m normal -o | head -n 1)" "^vdb +Boot[0-9A-F]{4} +rootvg +debian vdb$" \
 		"bootlist -m normal -o: vdb, its entry, rootvg, \"debian vdb\""
 	like "$(bootlist -m normal -o | grep '^vda ')" "^vda +Boot$BOOT_ENTRY +old_rootvg +debian$" \
