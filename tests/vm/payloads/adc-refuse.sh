@@ -59,6 +59,13 @@ refuse_env "PATH=$(path_without mke2fs mkfs.ext4)" 1 \
 refuse_env "PATH=$(path_without mkfs.fat mkfs.vfat)" 2 "^alt_disk_copy: -P 23: phase 2 needs the clone made by phase 1" -P 23
 refuse_env "ALTKIT_LVM=/nonexistent/lvm" 1 \
 	"^alt_disk_copy: /nonexistent/lvm is not installed \(no such file\): it comes with lvm2$" -P 3
+# a source with a root file system but no ESP on its disk (vdd is a bare PV)
+lvm lvcreate -q -y -L 32M -n root datavg >/dev/null 2>&1
+mke2fs -q -F -t ext4 /dev/datavg/root && mkdir -p /run/t/r && mount /dev/datavg/root /run/t/r &&
+	mkdir /run/t/r/etc && : >/run/t/r/etc/fstab && umount /run/t/r
+lvm vgchange -q -an datavg >/dev/null 2>&1
+refuse 1 "^alt_disk_copy: source volume group 'datavg' has no EFI system partition on its disks: there is no boot loader to give the clone \(-P 12 clones without making it bootable\)$" \
+	-d vdb --source-vg datavg
 is "$(lvm lvs --noheadings -o lv_name rootvg | tr -d ' ' | sort | tr '\n' ' ')" "$lvs_before" \
 	"no snapshot of rootvg was taken or left"
 is "$(lvm vgs --noheadings -o vg_name | tr -d ' ' | sort | tr '\n' ' ')" "datavg rootvg " "no altinst_rootvg was made"
