@@ -145,7 +145,8 @@ int clone_prepare(struct clone *c, char *const disks[], size_t nd, struct err *e
 	/* the programs phase 1 runs depend on the plan; all are found, and a
 	 * boot loader phase 3 knows, before the snapshots and the first write */
 	if ((rc = plan(c, e)) < 0 || (rc = clone_check_helpers(c, e)) < 0 ||
-	    (c->o.want[3] && (rc = clone_check_boot(c, source_root(&c->src), e)) < 0)) {
+	    ((c->o.want[3] || c->o.firstboot || c->o.console) &&
+	     ((rc = clone_check_boot(c, source_root(&c->src), e)) < 0 || (rc = clone_check_boot_options(c, e)) < 0))) {
 		clone_close_source(c);
 		return rc;
 	}

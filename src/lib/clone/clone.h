@@ -210,6 +210,12 @@ int clone_check_boot(struct clone *c, const char *root_dir, struct err *e);
 struct bootdisk_esp;
 int clone_detect_boot(struct clone *c, const struct bootdisk_esp *esp, const char *root_dir, const char *vg_uuid,
 		      struct err *e);
+/* The same for phases 2 and 3 run on their own: from the source's ESP and
+ * the clone's tree on /alt_inst (a no-op when c->boot is known). */
+int clone_boot_of_clone(struct clone *c, struct err *e);
+/* Options only altkit's own boot path can honour (-x, -c): refused, as a
+ * usage error, for a clone that boots through a distribution's GRUB. */
+int clone_check_boot_options(const struct clone *c, struct err *e);
 /* Phase 3 for GRUB: the source ESP's files (at SRC_DIR) onto the clone's
  * (mounted on ESP_DIR), its EFI/<vendor>/grub.cfg stubs and the clone's
  * /boot/grub/grub.cfg and /etc/default/grub.d/altkit.cfg naming the clone's

@@ -181,6 +181,33 @@ int clone_check_boot(struct clone *c, const char *root_dir, struct err *e)
 	return rc;
 }
 
+int clone_boot_of_clone(struct clone *c, struct err *e)
+{
+	struct bootdisk sd;
+	struct bootdisk_esp sm;
+	if (c->boot.kind)
+		return 0;
+	int have = bootdisk_of_vg(c->st.source_uuid, &sd, 1) == 1 && bootdisk_esp_open(&sd, &sm, NULL) == 0;
+	int rc = clone_detect_boot(c, have ? &sm : NULL, ALTINST_MNT, c->st.source_uuid, e);
+	if (have)
+		bootdisk_esp_close(&sm);
+	return rc;
+}
+
+int clone_check_boot_options(const struct clone *c, struct err *e)
+{
+	if (c->boot.kind != CLONE_BOOT_GRUB)
+		return 0;
+	if (c->o.firstboot)
+		return err_set(e, CLONE_E_USAGE, "-x: a first-boot script is run by altkit's own initramfs; this clone "
+			       "boots through the distribution's GRUB and initramfs, which would never run it "
+			       "(not supported there yet)");
+	if (c->o.console)
+		return err_set(e, CLONE_E_USAGE, "-c: this clone boots through the distribution's GRUB, which "
+			       "takes the console from its /etc/default/grub (GRUB_CMDLINE_LINUX)");
+	return 0;
+}
+
 /* The VG's and LVs' UUIDs, source -> clone (LVs paired by name). */
 static void add_lvm_ids(const struct clone *c, struct clone_ids *ids)
 {

@@ -38,6 +38,9 @@ int clone_phase2(struct clone *c, struct err *e)
 	const struct clone_opts *o = &c->o;
 	char running[64], done[64];
 	int rc;
+	/* -x on its own (-P 2 after phase 1): only if this clone's boot runs it */
+	if (o->firstboot && ((rc = clone_boot_of_clone(c, e)) < 0 || (rc = clone_check_boot_options(c, e)) < 0))
+		return rc;
 	altinst_tag(running, sizeof(running), "running", "2");
 	altinst_tag(done, sizeof(done), "phase", "2");
 	if ((rc = clone_set_tag(running, NULL, e)) < 0)

@@ -188,6 +188,7 @@ static int fill_esp(struct clone *c, const char *esp, const struct clone_ids *id
 	/* the source's ESP: where it is mounted, else read-only for the moment */
 	int have_src = bootdisk_of_vg(c->st.source_uuid, &sd, 1) == 1 && bootdisk_esp_open(&sd, &sm, NULL) == 0;
 	const char *src_dir = have_src ? sm.dir : "";
+	/* -P 3 on its own: how the clone boots is read now */
 	rc = c->boot.kind ? 0 : clone_detect_boot(c, have_src ? &sm : NULL, ALTINST_MNT, c->st.source_uuid, e);
 	if (rc == 0 && c->boot.kind == CLONE_BOOT_GRUB)
 		rc = clone_boot_grub_files(c, src_dir, ESP_MNT, ids, e);
@@ -230,6 +231,8 @@ int clone_phase3(struct clone *c, struct err *e)
 	altinst_tag(running, sizeof(running), "running", "3");
 	altinst_tag(done, sizeof(done), "phase", "3");
 	c->boot_listed = 0;
+	if (c->o.console && ((rc = clone_boot_of_clone(c, e)) < 0 || (rc = clone_check_boot_options(c, e)) < 0))
+		return rc;
 	if ((rc = clone_set_tag(running, NULL, e)) < 0 || (rc = rewrite_all_uuids(c, esp, src_esp, &ids, e)) < 0 ||
 	    (rc = fill_esp(c, esp, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
 		return rc;

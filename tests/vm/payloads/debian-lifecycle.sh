@@ -17,10 +17,10 @@ untouched() {
 		dd if=/dev/vdb bs=1M skip=$(($(blockdev --getsize64 /dev/vdb) / 1048576 - 1)) count=1 2>/dev/null |
 		cmp -s -n 1048576 - /dev/zero
 }
-refuse() {   # refuse WHAT MESSAGE-REGEX COMMAND...: exit 1, one line, vdb untouched
-	_what=$1 _re=$2; shift 2
+refuse() {   # refuse WHAT EXIT MESSAGE-REGEX COMMAND...: that exit, one line, vdb untouched
+	_what=$1 _want=$2 _re=$3; shift 3
 	_o=$("$@" 2>&1 </dev/null); _st=$?
-	is "$_st" 1 "$_what: exit 1"
+	is "$_st" "$_want" "$_what: exit $_want"
 	like "$_o" "$_re" "$_what: says why"
 	is "$(printf '%s\n' "$_o" | wc -l)" 1 "$_what: in one line"
 	t "$_what: vdb is untouched" untouched
@@ -51,7 +51,7 @@ install)
 	is "$(boot_current)" "$BOOT_ENTRY" "BootCurrent is the entry grub-install made"
 	# the static binary copied in, without the package's boot integration
 	mkdir -p /tmp/ak && dpkg-deb -x "$PAYLOAD/altkit.deb" /tmp/ak
-	refuse "a GRUB that passes no altkit.vg=" \
+	refuse "a GRUB that passes no altkit.vg=" 1 \
 		"^alt_disk_copy: the source's /boot/grub/grub.cfg passes no altkit\\.vg=$VG_UUID to its kernel: .*install the altkit package" \
 		/tmp/ak/usr/sbin/altkit alt_disk_copy -d vdb
 	start=$(date +%s)
@@ -68,20 +68,23 @@ install)
 	like "$files" '(^|[[:space:]])(usr/)?sbin/altkit([[:space:]]|$)' "the initramfs has altkit"
 	like "$files" 'scripts/init-premount/altkit' "  and its init-premount script"
 	mv /boot/efi/EFI/debian/grub.cfg /boot/efi/EFI/debian/grub.cfg.away
-	refuse "an ESP with no boot loader altkit knows" \
+	refuse "an ESP with no boot loader altkit knows" 1 \
 		"^alt_disk_copy: the source's ESP holds no boot loader altkit knows \\(it has .EFI.debian.shimx64\\.efi\\)" \
 		alt_disk_copy -d vdb
 	mv /boot/efi/EFI/debian/grub.cfg.away /boot/efi/EFI/debian/grub.cfg
+	refuse "-x on a clone that boots through GRUB" 2 \
+		"^alt_disk_copy: -x: a first-boot script is run by altkit's own initramfs; this clone boots through the distribution's GRUB" \
+		alt_disk_copy -d vdb -x /etc/hostname
 	cp /etc/fstab /tmp/fstab.orig
 	echo "UUID=0b0b0b0b-1111-2222-3333-444444444444 /boot ext4 defaults 0 2" >>/etc/fstab
-	refuse "a /boot partition outside the VG" \
+	refuse "a /boot partition outside the VG" 1 \
 		"^alt_disk_copy: the source's /boot is a partition outside volume group 'rootvg' \\(UUID=0b0b0b0b-1111-2222-3333-444444444444 in its fstab\\)" \
 		alt_disk_copy -d vdb
 	cp /tmp/fstab.orig /etc/fstab
 	mkdir -p /tmp/nofat && for p in /usr/sbin/* /sbin/*; do
 		case ${p##*/} in mkfs.fat|mkfs.vfat|mkdosfs) ;; *) ln -sf "$p" /tmp/nofat/ 2>/dev/null ;; esac
 	done
-	PATH=/tmp/nofat:/usr/bin:/bin refuse "mkfs.fat not installed" \
+	PATH=/tmp/nofat:/usr/bin:/bin refuse "mkfs.fat not installed" 1 \
 		"^alt_disk_copy: mkfs\\.fat is not installed \\(not found in PATH\\): it comes with dosfstools$" \
 		alt_disk_copy -d vdb
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
