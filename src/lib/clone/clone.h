@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "altinst.h"
+#include "bootdisk.h"
 #include "copytree.h"
 #include "err.h"
 #include "extfs.h"
@@ -198,9 +199,12 @@ int clone_rewrite_ids(const struct clone *c, const char *root, const char *relpa
 		      char *(*replace)(char *, const char *, const char *, int *));
 
 /* ---- clone_boot.c ---- */
-/* The ESP of the VG with this UUID (partition 1 of the first of its disks
- * that has one): "/dev/vdb1". -ENOENT when none. */
-int clone_find_esp(const char *vg_uuid, char *dev, size_t len);
+/* Phase 3's disks: the source's and the clone's, each the first of its VG's
+ * disks with an ESP. */
+struct clone_esps {
+	struct bootdisk src, clone;
+	int have_src;
+};
 /* Before anything is written: how the source boots (c->boot), from its ESP
  * and its root tree ROOT_DIR. Refuses a source without an ESP, a boot loader
  * altkit does not know, and a GRUB that passes no altkit.vg= of the source. */
@@ -224,7 +228,8 @@ int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_
 			  const struct clone_ids *ids, struct err *e);
 /* The clone's boot entry: its own copy of the loader the source's entry
  * starts, described with its disk. */
-int clone_boot_grub_entry(struct clone *c, uint16_t *num, char *disk, size_t disklen, struct err *e);
+int clone_boot_grub_entry(struct clone *c, const struct clone_esps *d, uint16_t *num, char *disk, size_t disklen,
+			  struct err *e);
 /* ---- clone_helpers.c ---- */
 /* The programs this run will execute, each once, in the order they first
  * run: lvm (ALTKIT_LVM's path when set), then phase 1's: mkfs.fat, and

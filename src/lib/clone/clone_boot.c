@@ -36,15 +36,6 @@
 #define GRUB_CFG "boot/grub/grub.cfg"
 #define GRUB_ALTKIT_CFG "etc/default/grub.d/altkit.cfg"
 
-int clone_find_esp(const char *vg_uuid, char *dev, size_t len)
-{
-	struct bootdisk d;
-	if (!vg_uuid[0] || bootdisk_of_vg(vg_uuid, &d, 1) != 1)
-		return -ENOENT;
-	snprintf(dev, len, "%s", d.esp);
-	return 0;
-}
-
 /* A regular file at RELPATH of the tree at ROOT (no symlink followed). */
 static int tree_has(const char *root, const char *relpath)
 {
@@ -284,24 +275,21 @@ int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_
 	return 0;
 }
 
-int clone_boot_grub_entry(struct clone *c, uint16_t *num, char *disk, size_t disklen, struct err *e)
+int clone_boot_grub_entry(struct clone *c, const struct clone_esps *d, uint16_t *num, char *disk, size_t disklen,
+			  struct err *e)
 {
-	struct bootdisk sd, cd;
 	struct err why = { 0, "" };
 	char loader[256] = "", desc[128] = "", cdesc[200];
-	if (bootdisk_of_vg(c->st.uuid, &cd, 1) != 1)
-		return err_set(e, -ENOENT, "the clone's disk with its ESP is not found");
-	if (bootdisk_of_vg(c->st.source_uuid, &sd, 1) == 1 &&
-	    bootlist_loader_of_disk(&sd, loader, sizeof(loader), desc, sizeof(desc), &why) == 0) {
+	if (d->have_src && bootlist_loader_of_disk(&d->src, loader, sizeof(loader), desc, sizeof(desc), &why) == 0) {
 		/* "debian vdb" cloned from vdb to vda is "debian vda", not "debian vdb vda" */
-		size_t dl = strlen(desc), sl = strlen(sd.disk);
-		if (dl > sl + 1 && desc[dl - sl - 1] == ' ' && strcmp(desc + dl - sl, sd.disk) == 0)
+		size_t dl = strlen(desc), sl = strlen(d->src.disk);
+		if (dl > sl + 1 && desc[dl - sl - 1] == ' ' && strcmp(desc + dl - sl, d->src.disk) == 0)
 			desc[dl - sl - 1] = '\0';
 	} else {
 		snprintf(loader, sizeof(loader), "\\EFI\\%s\\shimx64.efi", c->boot.vendor);
 		snprintf(desc, sizeof(desc), "%s", c->boot.vendor);
 	}
-	snprintf(cdesc, sizeof(cdesc), "%s %s", desc, cd.disk);
+	snprintf(cdesc, sizeof(cdesc), "%s %s", desc, d->clone.disk);
 	int rc = bootlist_boot_vg_loader(c->st.uuid, loader, cdesc, num, disk, disklen, e);
 	if (rc == -ENOENT && strstr(loader, "shimx64.efi")) {
 		snprintf(loader, sizeof(loader), "\\EFI\\%s\\grubx64.efi", c->boot.vendor);

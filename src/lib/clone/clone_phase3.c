@@ -63,9 +63,8 @@ int clone_rewrite_ids(const struct clone *c, const char *root, const char *relpa
 }
 
 /* UUID= references to the source's filesystems and ESP now name the
- * clone's; esp gets the clone's ESP, src_esp the source's ("" if none),
- * ids the pairs. */
-static int rewrite_all_uuids(struct clone *c, char *esp, char *src_esp, struct clone_ids *ids, struct err *e)
+ * clone's; ids gets the pairs. */
+static int rewrite_all_uuids(struct clone *c, const struct clone_esps *d, struct clone_ids *ids, struct err *e)
 {
 	static const char *const uuid_files[] = { "etc/fstab", "etc/crypttab", "etc/default/grub", NULL };
 	struct clone_conf_fs fs[CLONE_MAX_LVS];
@@ -79,14 +78,10 @@ static int rewrite_all_uuids(struct clone *c, char *esp, char *src_esp, struct c
 		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, fs[i].lv);
 		probe_uuid(dev, ids->new[i], 64);
 	}
-	if (clone_find_esp(c->st.source_uuid, src_esp, 64) < 0)
-		src_esp[0] = '\0';
-	if (clone_find_esp(c->st.uuid, esp, 64) < 0)
-		return err_set(e, -ENOENT, "the clone's ESP (partition 1 of its first disk) is missing");
 	ids->old[n][0] = ids->new[n][0] = '\0';
-	if (src_esp[0])
-		probe_uuid(src_esp, ids->old[n], 64);
-	probe_uuid(esp, ids->new[n], 64);
+	if (d->have_src)
+		probe_uuid(d->src.esp, ids->old[n], 64);
+	probe_uuid(d->clone.esp, ids->new[n], 64);
 	ids->n = n + 1;
 	for (int i = 0; uuid_files[i]; i++)
 		if ((rc = clone_rewrite_ids(c, ALTINST_MNT, uuid_files[i], ids, clone_replace_uuid)) < 0)
@@ -176,23 +171,23 @@ static int write_cmdline(struct clone *c, const char *src_dir, struct err *e)
 /* The boot files: for altkit's own path the source ESP's kernel and
  * initramfs and a command line naming the clone's VG (renamed to rootvg when
  * it boots); for a distribution's GRUB every file of the source's ESP. */
-static int fill_esp(struct clone *c, const char *esp, const struct clone_ids *ids, struct err *e)
+static int fill_esp(struct clone *c, const struct clone_esps *d, const struct clone_ids *ids, struct err *e)
 {
-	struct bootdisk sd;
 	struct bootdisk_esp sm = { .fd = -1 };
+	const char *esp = d->clone.esp;
 	int rc;
 	mkdir("/run/altkit", 0755);
 	mkdir(ESP_MNT, 0755);
 	if (mount(esp, ESP_MNT, "vfat", 0, NULL) < 0)
 		return err_errno(e, -errno, "mounting the clone's ESP '%s'", esp);
 	/* the source's ESP: where it is mounted, else read-only for the moment */
-	int have_src = bootdisk_of_vg(c->st.source_uuid, &sd, 1) == 1 && bootdisk_esp_open(&sd, &sm, NULL) == 0;
+	int have_src = d->have_src && bootdisk_esp_open(&d->src, &sm, NULL) == 0;
 	const char *src_dir = have_src ? sm.dir : "";
 	/* -P 3 on its own: how the clone boots is read now */
 	rc = c->boot.kind ? 0 : clone_detect_boot(c, have_src ? &sm : NULL, ALTINST_MNT, c->st.source_uuid, e);
 	if (rc == 0 && c->boot.kind == CLONE_BOOT_GRUB)
 		rc = clone_boot_grub_files(c, src_dir, ESP_MNT, ids, e);
-	else if (rc == 0 && (rc = copy_boot_files(c, src_dir, have_src ? sd.esp : "", e)) == 0)
+	else if (rc == 0 && (rc = copy_boot_files(c, src_dir, have_src ? d->src.esp : "", e)) == 0)
 		rc = write_cmdline(c, src_dir, e);
 	umount(ESP_MNT);
 	if (have_src)
@@ -202,7 +197,7 @@ static int fill_esp(struct clone *c, const char *esp, const struct clone_ids *id
 
 /* The clone's disk first in BootOrder. 1 when set, 0 when this machine has
  * no EFI variables (said), negative on failure. */
-static int set_boot_list(struct clone *c, struct err *e)
+static int set_boot_list(struct clone *c, const struct clone_esps *d, struct err *e)
 {
 	char disk[32] = "";
 	struct err why = { 0, "" };
@@ -212,7 +207,7 @@ static int set_boot_list(struct clone *c, struct err *e)
 			  "the clone boots with 'altkit.vg=%s'", c->st.uuid);
 		return 0;
 	}
-	int rc = c->boot.kind == CLONE_BOOT_GRUB ? clone_boot_grub_entry(c, &num, disk, sizeof(disk), &why)
+	int rc = c->boot.kind == CLONE_BOOT_GRUB ? clone_boot_grub_entry(c, d, &num, disk, sizeof(disk), &why)
 		 : bootlist_boot_vg(c->st.uuid, c->cmdline, !c->o.skip_checks, &num, disk, sizeof(disk), &why);
 	if (rc < 0)
 		return err_set(e, rc, "the boot list: %s%s%s; %s (-g skips the checks, -B leaves the list alone); "
@@ -226,19 +221,26 @@ static int set_boot_list(struct clone *c, struct err *e)
 int clone_phase3(struct clone *c, struct err *e)
 {
 	static struct clone_ids ids;
-	char running[64], done[64], esp[64] = "", src_esp[64] = "";
+	struct clone_esps d;
+	char running[64], done[64];
 	int rc;
 	altinst_tag(running, sizeof(running), "running", "3");
 	altinst_tag(done, sizeof(done), "phase", "3");
 	c->boot_listed = 0;
 	if (c->o.console && ((rc = clone_boot_of_clone(c, e)) < 0 || (rc = clone_check_boot_options(c, e)) < 0))
 		return rc;
-	if ((rc = clone_set_tag(running, NULL, e)) < 0 || (rc = rewrite_all_uuids(c, esp, src_esp, &ids, e)) < 0 ||
-	    (rc = fill_esp(c, esp, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
+	if ((rc = clone_set_tag(running, NULL, e)) < 0)
+		return rc;
+	/* the disks with the source's and the clone's ESP, looked up once */
+	d.have_src = c->st.source_uuid[0] && bootdisk_of_vg(c->st.source_uuid, &d.src, 1) == 1;
+	if (bootdisk_of_vg(c->st.uuid, &d.clone, 1) != 1)
+		return err_set(e, -ENOENT, "the clone's ESP (partition 1 of its first disk) is missing");
+	if ((rc = rewrite_all_uuids(c, &d, &ids, e)) < 0 || (rc = fill_esp(c, &d, &ids, e)) < 0 ||
+	    (rc = altvg_sleep(e)) < 0)
 		return rc;
 	/* the boot list before the phase counts as done: a failure here leaves
 	 * phase 3 to be run again */
-	if (!c->o.no_bootlist && (rc = set_boot_list(c, e)) < 0)
+	if (!c->o.no_bootlist && (rc = set_boot_list(c, &d, e)) < 0)
 		return rc;
 	c->boot_listed = rc > 0;
 	return clone_set_tag(done, running, e);
