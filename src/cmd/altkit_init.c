@@ -29,12 +29,13 @@
 #include "intree.h"
 #include "altvg.h"
 #include "lvm.h"
+#include "lvmdevices.h"
 #include "opt.h"
 #include "run.h"
 #include "vgroles.h"
 #include "xalloc.h"
 
-enum { OPT_RUN_PAYLOAD = OPT_LONG, OPT_RENAME };
+enum { OPT_RUN_PAYLOAD = OPT_LONG, OPT_RENAME, OPT_ACTIVATE };
 
 static const struct opt options[] = {
 	{ 'b', "banner", NULL, "print the recovery banner and exit" },
@@ -43,12 +44,15 @@ static const struct opt options[] = {
 	{ OPT_RENAME, "rename", NULL, "give the VG of altkit.vg= the name rootvg (and the one\n"
 				      "it replaces old_rootvg), then exit: from a distribution's\n"
 				      "initramfs, before LVM activates anything" },
+	{ OPT_ACTIVATE, "activate", NULL, "with --rename: then activate rootvg's LVs (-aay), for\n"
+					  "an initramfs whose LVM activates only from udev events,\n"
+					  "which may have named the VGs before the renames" },
 	OPT_HELP_VERSION,
 	{ 0 }
 };
 
 static const struct optspec spec = {
-	.synopsis = "altkit-init [--banner | --run-payload | --rename]",
+	.synopsis = "altkit-init [--banner | --run-payload | --rename [--activate]]",
 	.about = "The initramfs init, as PID 1: the recovery shell, or the system of altkit.vg=.",
 	.options = options,
 	.footer = "Kernel command line:\n"
@@ -561,7 +565,7 @@ static void boot_system(const struct cmdline *cl, const char *uuid, char *why, s
  * dracut's pre-trigger): only the names, as boot_system does them; the
  * distribution's scripts then activate rootvg and mount root= as usual.
  * Without altkit.vg= there is nothing to do. */
-static int rename_only(void)
+static int rename_only(int activate)
 {
 	struct cmdline cl;
 	struct err e;
@@ -587,7 +591,26 @@ static int rename_only(void)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	/* an initramfs's devices file (dracut copies the system's) lists the
+	 * PVs of the disk it was made on: the VG booting now must be in it */
+	int added = 0;
+	if (lvmdevices_in_use(NULL) && lvmdevices_add_vg(NULL, uuid, &added, &e) < 0) {
+		errmsg("volume group %s: the initramfs's LVM devices file: %s", uuid, e.msg);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (added)
+		printf("altkit: the PVs of %s (%s) added to the initramfs's LVM devices file\n", ROOTVG, uuid);
 	remove_stale_snapshots(uuid);
+	/* Debian's lvm2 (initramfs-tools) activates a VG from the udev event of
+	 * its last PV, by the name the VG had then: a name the renames have
+	 * since given to the other VG. What that event would have done, done
+	 * now by UUID (-aay: auto_activation_volume_list is honoured). */
+	const char *act[] = { "vgchange", "-aay", "--sysinit", "--select", select, NULL };
+	if (activate && lvm_run(act, &e) < 0) {
+		errmsg("cannot activate volume group %s (%s): %s", ROOTVG, uuid, e.msg);
+		rc = EXIT_FAIL;
+	}
 out:
 	cmdline_release(&cl);
 	return rc;
@@ -617,7 +640,7 @@ static _Noreturn void recovery(const struct cmdline *cl)
 int cmd_altkit_init(int argc, char **argv)
 {
 	struct optparser p;
-	int c, banner = 0, payload_only = 0, rename = 0;
+	int c, banner = 0, payload_only = 0, rename = 0, activate = 0;
 	opt_init(&p, &spec, argc, argv);
 	while ((c = opt_next(&p)) > 0) {
 		if (c == 'b')
@@ -626,6 +649,8 @@ int cmd_altkit_init(int argc, char **argv)
 			payload_only = 1;
 		else if (c == OPT_RENAME)
 			rename = 1;
+		else if (c == OPT_ACTIVATE)
+			activate = 1;
 	}
 	if (c == OPT_EXIT)
 		return p.rc;
@@ -633,8 +658,12 @@ int cmd_altkit_init(int argc, char **argv)
 		print_banner(stdout);
 		return close_stdout();
 	}
+	if (activate && !rename) {
+		errmsg("--activate goes with --rename");
+		return EXIT_USAGE;
+	}
 	if (rename)
-		return rename_only();
+		return rename_only(activate);
 	if (payload_only) {
 		/* from a booted system's startup: nothing to do without a payload drive */
 		struct blockdev payload;

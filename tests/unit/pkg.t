@@ -139,6 +139,7 @@ cp "$tmp/inst/usr/share/initramfs-tools/scripts/init-premount/altkit" "$fr/premo
 cp "$tmp/inst/usr/share/initramfs-tools/hooks/altkit" "$fr/hook"
 cat >"$fr/scripts/functions" <<'EOF'
 panic() { echo "panic: $*" >>/log; [ -e /panic-returns ] || exit 9; }
+wait_for_udev() { echo "wait_for_udev $*" >>/log; }
 EOF
 cat >"$fr/sbin/altkit-init" <<'EOF'
 #!/bin/sh
@@ -171,15 +172,16 @@ panicmsg="panic: altkit: the renames at boot failed: $stubmsg; not mounting a ro
 # cmdline | altkit-init fails N times | panic returns | exit | log
 while IFS='|' read -r cmdline fails returns want_rc want_log; do
 	premount "$cmdline" "$fails" "$returns"
-	want_log=$(printf '%b' "$want_log" | sed "s|PANIC|$panicmsg|")
+	# U: udev let settle; R: the renames, then rootvg activated by UUID
+	want_log=$(printf '%b' "$want_log" | sed "s|PANIC|$panicmsg|; s|^U\$|wait_for_udev 10|; s|^R\$|altkit-init --rename --activate|")
 	is "$rc|$log" "$want_rc|$want_log" "init-premount, cmdline '$cmdline', altkit-init fails $fails time(s): exit $want_rc, calls as expected"
 done <<EOF
 root=/dev/mapper/rootvg-root ro quiet|0|0|0|
 root=/dev/mapper/rootvg-root noaltkit.vg=x ro|0|0|0|
-root=/dev/mapper/rootvg-root altkit.vg=Aa1-b ro|0|0|0|altkit-init --rename
-altkit.vg=Aa1-b|0|0|0|altkit-init --rename
-root=/dev/mapper/rootvg-root altkit.vg=Aa1-b|1|0|9|altkit-init --rename\nPANIC
-root=/dev/mapper/rootvg-root altkit.vg=Aa1-b|2|1|0|altkit-init --rename\nPANIC\naltkit-init --rename\nPANIC\naltkit-init --rename
+root=/dev/mapper/rootvg-root altkit.vg=Aa1-b ro|0|0|0|U\nR
+altkit.vg=Aa1-b|0|0|0|U\nR
+root=/dev/mapper/rootvg-root altkit.vg=Aa1-b|1|0|9|U\nR\nPANIC
+root=/dev/mapper/rootvg-root altkit.vg=Aa1-b|2|1|0|U\nR\nPANIC\nR\nPANIC\nR
 EOF
 premount "altkit.vg=Aa1-b" 0 0
 is "$out" "altkit-init: rootvg -> old_rootvg" "init-premount: altkit-init's stdout (the renames) goes through"
@@ -247,6 +249,9 @@ root=/dev/mapper/rootvg-root rd.lvm.lv=rootvg/root|0|0|removed|after the hook
 rd.lvm.lv=rootvg/root altkit.vg=Aa1-b|0|0|removed|altkit-init --rename\nafter the hook
 rd.lvm.lv=rootvg/root altkit.vg=Aa1-b|1|9|left|altkit-init --rename\nDIE
 EOF
+dracut_hook "rd.lvm.lv=rootvg/root altkit.vg=Aa1-b" 0
+is "$out|$err" "|altkit-init: rootvg -> old_rootvg" \
+	"dracut hook: the renames go to stderr (dracut-initqueue.service puts it on the console; stdout only in the journal)"
 
 # ---------------------------------------------------------------------------
 # postinst and postrm: PATH holds only stubs and the few tools they use;

@@ -9,11 +9,12 @@
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 if [ -n "$(getarg altkit.vg=)" ]; then
-    # stdout (one line per rename) to the console through fd 3, the error
-    # line kept for die
+    # stdout (one line per rename) to the console through fd 3 = stderr
+    # (dracut-initqueue.service: stdout goes to the journal only, stderr
+    # to the console too), the error line kept for die
     { altkit_msg=$(altkit-init --rename 2>&1 1>&3 3>&-) ||
         die "altkit: the renames at boot failed: ${altkit_msg:-altkit-init --rename failed}; not mounting a root that may belong to another volume group"
-    } 3>&1
+    } 3>&2
     unset altkit_msg
 fi
 if [ -n "${job:-}" ]; then

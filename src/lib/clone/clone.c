@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootdisk.h"
 #include "clone.h"
 #include "intree.h"
 #include "layout.h"
@@ -76,6 +77,25 @@ int clone_read_conf(struct clone_conf_fs *fs, size_t max, size_t *n)
 		(*n)++;
 	}
 	free(text);
+	return 0;
+}
+
+int clone_conf_dev(const struct clone *c, const struct clone_conf_fs *fs, char *disk, size_t disklen, char *dev,
+		   size_t len)
+{
+	size_t pl = strlen(CLONE_CONF_PART);
+	if (strncmp(fs->lv, CLONE_CONF_PART, pl) != 0) {
+		snprintf(dev, len, "/dev/mapper/%s-%s", ALTINST_VG, fs->lv);
+		return 0;
+	}
+	struct bootdisk d;
+	if (!disk[0] && bootdisk_of_vg(c->st.uuid, &d, 1) == 1)
+		snprintf(disk, disklen, "%s", d.disk);
+	if (!disk[0])
+		return -ENOENT;
+	char whole[64];
+	snprintf(whole, sizeof(whole), "/dev/%s", disk);
+	clone_part_dev(whole, atoi(fs->lv + pl), dev, len);
 	return 0;
 }
 
@@ -183,14 +203,21 @@ static int wake(struct clone *c, struct err *e)
 	size_t n;
 	if (clone_read_conf(fs, CLONE_MAX_LVS, &n) < 0)
 		return err_set(e, -ENOENT, "'%s/etc/altkit/clone.conf' is missing: was phase 1 completed?", ALTINST_MNT);
-	for (size_t i = 0; i < n; i++) {
-		if (fs[i].mountpoint[0] != '/' || strcmp(fs[i].mountpoint, "/") == 0 ||
-		    strncmp(fs[i].fstype, "ext", 3) != 0)
-			continue;
-		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, fs[i].lv);
-		if ((rc = clone_mount_fs(fs[i].mountpoint, fs[i].fstype, dev, e)) < 0)
-			return rc;
-	}
+	/* in mount order, as phase 1 wrote them; a /boot partition is last
+	 * there but mounted right after "/", as phase 1 did */
+	char disk[32] = "";
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			int part = strncmp(fs[i].lv, CLONE_CONF_PART, strlen(CLONE_CONF_PART)) == 0;
+			if (part != (pass == 0) || fs[i].mountpoint[0] != '/' || strcmp(fs[i].mountpoint, "/") == 0 ||
+			    strncmp(fs[i].fstype, "ext", 3) != 0)
+				continue;
+			if (clone_conf_dev(c, &fs[i], disk, sizeof(disk), dev, sizeof(dev)) < 0)
+				return err_set(e, -ENOENT, "the clone's %s partition: altinst_rootvg has no disk with an "
+					       "ESP", fs[i].mountpoint);
+			if ((rc = clone_mount_fs(fs[i].mountpoint, fs[i].fstype, dev, e)) < 0)
+				return rc;
+		}
 	return 0;
 }
 

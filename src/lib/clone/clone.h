@@ -50,7 +50,14 @@ struct clone_fs {
 	int have_params;        /* ext: params read through libext2fs */
 	struct extfs_params params;
 	int block_copy;         /* copied through the used-block bitmap */
+	int part;               /* a /boot partition outside the VG: its number on
+				 * the clone's first disk; 0 for an LV */
 };
+
+/* A /boot partition of the source goes between the clone's ESP and PV. */
+#define CLONE_BOOT_PART 2
+/* How clone.conf names it (no LV can: ':' is not allowed in LV names). */
+#define CLONE_CONF_PART "partition:"
 
 struct clone_source {
 	char vg[128], uuid[40];
@@ -60,6 +67,7 @@ struct clone_source {
 	int snapshots;          /* copying from snapshots we took */
 	struct clone_fs fs[CLONE_MAX_LVS];
 	size_t nfs;
+	struct clone_fs boot_part;      /* /boot outside the VG when .part != 0 */
 };
 
 enum clone_copy_mode { CLONE_COPY_AUTO, CLONE_COPY_FILES, CLONE_COPY_BLOCKS };
@@ -120,6 +128,11 @@ struct clone_conf_fs {
 	char lv[128], mountpoint[256], fstype[32], src_uuid[64];
 };
 int clone_read_conf(struct clone_conf_fs *fs, size_t max, size_t *n);
+/* The clone's device of a clone.conf line: /dev/mapper/altinst_rootvg-LV,
+ * or for CLONE_CONF_PART"N" partition N of the clone's first disk (the one
+ * with its ESP; looked up here when *disk is empty, "vdb" kept in disk). */
+int clone_conf_dev(const struct clone *c, const struct clone_conf_fs *fs, char *disk, size_t disklen, char *dev,
+		   size_t len);
 
 /* Everything phase 1 does before it writes: find and open the source,
  * check the disks, plan the sizes (-i, -T), find every program the run
@@ -175,6 +188,9 @@ char *clone_replace_uuid(char *text, const char *old, const char *new, int *coun
 char *clone_replace_token(char *text, const char *old, const char *new, int *count);
 /* An ext2/ext3 source made ext4 on the clone (-T, or -i). */
 int clone_fs_converts(const struct clone_fs *f);
+
+/* /dev/vdb, 2 -> /dev/vdb2; /dev/nvme0n1, 2 -> /dev/nvme0n1p2 */
+void clone_part_dev(const char *disk, int n, char *buf, size_t len);
 
 /* ---- clone_copy.c ---- */
 int clone_copy_files(const struct clone *c, const struct clone_fs *f, const char *dst, struct err *e);

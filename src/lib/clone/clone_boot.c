@@ -119,40 +119,8 @@ int clone_detect_boot(struct clone *c, const struct bootdisk_esp *esp, const cha
 		       seen[0] ? seen : "no loader", BOOTDISK_KERNEL, GRUB_CFG);
 }
 
-/* The fstab's /boot when it is not one of the VG's LVs (a plain partition,
- * as RHEL and many Debian installs have): its spec in spec, 1; else 0. */
-static int boot_outside_vg(const struct clone_source *src, const char *root_dir, char *spec, size_t len)
-{
-	for (size_t i = 0; i < src->nfs; i++)
-		if (strcmp(src->fs[i].mountpoint, "/boot") == 0)
-			return 0;
-	int fd = intree_open(root_dir, "etc/fstab", O_RDONLY | O_NONBLOCK, 0);
-	char *text = fd >= 0 ? read_all_fd(fd, NULL) : NULL;
-	int found = 0;
-	if (fd >= 0)
-		close(fd);
-	for (char *line = text, *next; line && *line && !found; line = next) {
-		char f1[256], f2[256];
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (line[strspn(line, " \t")] != '#' && sscanf(line, "%255s %255s", f1, f2) == 2 &&
-		    strcmp(f2, "/boot") == 0) {
-			snprintf(spec, len, "%s", f1);
-			found = 1;
-		}
-	}
-	free(text);
-	return found;
-}
-
 int clone_check_boot(struct clone *c, const char *root_dir, struct err *e)
 {
-	char spec[256];
-	if (boot_outside_vg(&c->src, root_dir, spec, sizeof(spec)))
-		return err_set(e, -ENOTSUP, "the source's /boot is a partition outside volume group '%s' (%s in its "
-			       "fstab), which altkit cannot clone yet", c->src.vg, spec);
-
 	struct bootdisk d;
 	struct bootdisk_esp m;
 	struct err why = { 0, "" };

@@ -94,6 +94,8 @@ size_t clone_helpers(const struct clone *c, const char **list, size_t max)
 	add(list, max, &n, "mkfs.fat");
 	for (size_t i = 0; i < c->src.nfs; i++)
 		fs_helpers(&c->src.fs[i], c->o.copy_mode, list, max, &n);
+	if (c->src.boot_part.part)
+		fs_helpers(&c->src.boot_part, c->o.copy_mode, list, max, &n);
 	return n;
 }
 

@@ -15,7 +15,7 @@
 #include "lvm.h"
 #include "run.h"
 
-static void part_dev(const char *disk, int n, char *buf, size_t len)
+void clone_part_dev(const char *disk, int n, char *buf, size_t len)
 {
 	size_t l = strlen(disk);
 	/* /dev/nvme0n1 -> /dev/nvme0n1p1, /dev/vdb -> /dev/vdb1 */
@@ -23,22 +23,28 @@ static void part_dev(const char *disk, int n, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%d", disk, digit ? "p" : "", n);
 }
 
-/* GPTs on the targets and the ESP's FAT; pv[] gets the PV partitions. */
+/* GPTs on the targets and the ESP's FAT; pv[] gets the PV partitions. The
+ * first disk: ESP, the copy of a /boot partition when the source has one,
+ * PV; the others: PV. */
 static int partition(struct clone *c, char pv[][64], struct err *e)
 {
 	char esp[64];
+	const struct gpt_part lvm = { GPT_TYPE_LVM, "altkit-lvm", 0 };
+	struct gpt_part first[3];
+	size_t n = 0;
+	first[n++] = (struct gpt_part){ GPT_TYPE_ESP, "altkit-esp", c->o.esp_size };
+	/* partition CLONE_BOOT_PART */
+	if (c->src.boot_part.part)
+		first[n++] = (struct gpt_part){ GPT_TYPE_LINUX, "altkit-boot", c->src.boot_part.clone_size };
+	first[n++] = lvm;
 	for (size_t i = 0; i < c->nt; i++) {
-		struct gpt_part parts[2] = {
-			{ GPT_TYPE_ESP, "altkit-esp", c->o.esp_size },
-			{ GPT_TYPE_LVM, "altkit-lvm", 0 },
-		};
-		int rc = i == 0 ? gpt_create(c->t[i].dev, parts, 2) : gpt_create(c->t[i].dev, parts + 1, 1);
+		int rc = i == 0 ? gpt_create(c->t[i].dev, first, n) : gpt_create(c->t[i].dev, &lvm, 1);
 		if (rc < 0)
 			return err_errno(e, rc, "'%s': cannot write a GPT", c->t[i].name);
-		part_dev(c->t[i].dev, i == 0 ? 2 : 1, pv[i], 64);
+		clone_part_dev(c->t[i].dev, i == 0 ? (int)n : 1, pv[i], 64);
 		clone_wait_for_node(pv[i]);
 	}
-	part_dev(c->t[0].dev, 1, esp, sizeof(esp));
+	clone_part_dev(c->t[0].dev, 1, esp, sizeof(esp));
 	clone_wait_for_node(esp);
 	char *mkfat[] = { "mkfs.fat", "-F", "32", "-n", "ESP", esp, NULL };
 	return run_checked("making the ESP", mkfat, e);
@@ -146,12 +152,23 @@ static int create_lvs(struct clone *c, struct err *e)
 	return 0;
 }
 
-/* One filesystem onto its LV, by the path chosen for it. */
-static int copy_fs(struct clone *c, const struct clone_fs *f, struct err *e)
+/* The filesystem of the /boot partition's copy, when the source has one. */
+static int make_boot_part(struct clone *c, struct err *e)
 {
-	char dev[300], dst[600];
+	char dev[300];
+	if (!c->src.boot_part.part)
+		return 0;
+	clone_part_dev(c->t[0].dev, c->src.boot_part.part, dev, sizeof(dev));
+	clone_wait_for_node(dev);
+	return make_filesystem(&c->src.boot_part, dev, e);
+}
+
+/* One filesystem onto its device (an LV, or the /boot partition), by the
+ * path chosen for it. */
+static int copy_fs(struct clone *c, const struct clone_fs *f, const char *dev, struct err *e)
+{
+	char dst[600];
 	int rc;
-	clone_dev(f, dev, sizeof(dev));
 	if (strcmp(f->fstype, "swap") == 0)
 		return 0;
 	if (!f->mountpoint[0]) {
@@ -175,6 +192,29 @@ static int copy_fs(struct clone *c, const struct clone_fs *f, struct err *e)
 	return clone_copy_files(c, f, dst, e);
 }
 
+/* Every filesystem in mount order: each is copied before the next one is
+ * mounted over its mount point, so that mount point directories keep their
+ * own owner and mode. A /boot partition comes right after "/" (fs[0]): its
+ * mount point sorts before every other but "/". */
+static int copy_all(struct clone *c, struct err *e)
+{
+	const struct clone_fs *boot = &c->src.boot_part;
+	char dev[300];
+	int rc;
+	mkdir(ALTINST_MNT, 0755);
+	for (size_t i = 0; i < c->src.nfs; i++) {
+		clone_dev(&c->src.fs[i], dev, sizeof(dev));
+		if ((rc = copy_fs(c, &c->src.fs[i], dev, e)) < 0)
+			return rc;
+		if (i == 0 && boot->part) {
+			clone_part_dev(c->t[0].dev, boot->part, dev, sizeof(dev));
+			if ((rc = copy_fs(c, boot, dev, e)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* What phases 2 and 3 need to mount the clone again after a reboot. */
 static int write_clone_conf(const struct clone_source *src, struct err *e)
 {
@@ -185,10 +225,18 @@ static int write_clone_conf(const struct clone_source *src, struct err *e)
 	FILE *cf = fopen(conf, "we");
 	if (!cf)
 		return err_errno(e, -errno, "writing '%s'", conf);
-	fprintf(cf, "# altkit clone: LV mountpoint fstype source-fs-uuid (written by alt_disk_copy)\n");
-	for (size_t i = 0; i < src->nfs; i++) {
-		const struct clone_fs *f = &src->fs[i];
-		fprintf(cf, "%s %s %s %s\n", f->clone_lv, f->mountpoint[0] ? f->mountpoint : "-",
+	fprintf(cf, "# altkit clone: LV mountpoint fstype source-fs-uuid (written by alt_disk_copy)\n"
+		"# " CLONE_CONF_PART "N: partition N of the clone's first disk (a /boot outside the VG)\n");
+	for (size_t i = 0; i <= src->nfs; i++) {
+		const struct clone_fs *f = i < src->nfs ? &src->fs[i] : &src->boot_part;
+		char name[128];
+		if (i == src->nfs && !f->part)
+			break;
+		if (f->part)
+			snprintf(name, sizeof(name), CLONE_CONF_PART "%d", f->part);
+		else
+			snprintf(name, sizeof(name), "%s", f->clone_lv);
+		fprintf(cf, "%s %s %s %s\n", name, f->mountpoint[0] ? f->mountpoint : "-",
 			f->clone_fstype[0] ? f->clone_fstype : "-", f->uuid[0] ? f->uuid : "-");
 	}
 	if (fclose(cf) != 0)
@@ -202,16 +250,8 @@ int clone_phase1(struct clone *c, struct err *e)
 	int rc;
 	altinst_tag(running, sizeof(running), "running", "1");
 	if ((rc = partition(c, pv, e)) < 0 || (rc = create_vg(c, pv, running, e)) < 0 ||
-	    (rc = create_lvs(c, e)) < 0)
-		return rc;
-	/* Mount and copy in mount order: each filesystem is copied before the
-	 * next one is mounted over its mount point, so that mount point
-	 * directories keep their own owner and mode. */
-	mkdir(ALTINST_MNT, 0755);
-	for (size_t i = 0; i < c->src.nfs; i++)
-		if ((rc = copy_fs(c, &c->src.fs[i], e)) < 0)
-			return rc;
-	if ((rc = write_clone_conf(&c->src, e)) < 0)
+	    (rc = create_lvs(c, e)) < 0 || (rc = make_boot_part(c, e)) < 0 || (rc = copy_all(c, e)) < 0 ||
+	    (rc = write_clone_conf(&c->src, e)) < 0)
 		return rc;
 	altinst_tag(tag, sizeof(tag), "phase", "1");
 	return clone_set_tag(tag, running, e);

@@ -22,6 +22,7 @@
 #include "efivars.h"
 #include "espcopy.h"
 #include "intree.h"
+#include "lvmdevices.h"
 #include "mounts.h"
 #include "readall.h"
 #include "xalloc.h"
@@ -73,10 +74,12 @@ static int rewrite_all_uuids(struct clone *c, const struct clone_esps *d, struct
 	if (clone_read_conf(fs, CLONE_MAX_LVS, &n) < 0)
 		return err_set(e, -ENOENT, "the clone has no /etc/altkit/clone.conf: was phase 1 completed?");
 	for (size_t i = 0; i < n; i++) {
-		char dev[300];
+		char dev[300], disk[32];
+		snprintf(disk, sizeof(disk), "%s", d->clone.disk);
 		snprintf(ids->old[i], 64, "%s", strcmp(fs[i].src_uuid, "-") ? fs[i].src_uuid : "");
-		snprintf(dev, sizeof(dev), "/dev/mapper/%s-%s", ALTINST_VG, fs[i].lv);
-		probe_uuid(dev, ids->new[i], 64);
+		ids->new[i][0] = '\0';
+		if (clone_conf_dev(c, &fs[i], disk, sizeof(disk), dev, sizeof(dev)) == 0)
+			probe_uuid(dev, ids->new[i], 64);
 	}
 	ids->old[n][0] = ids->new[n][0] = '\0';
 	if (d->have_src)
@@ -86,6 +89,35 @@ static int rewrite_all_uuids(struct clone *c, const struct clone_esps *d, struct
 	for (int i = 0; uuid_files[i]; i++)
 		if ((rc = clone_rewrite_ids(c, ALTINST_MNT, uuid_files[i], ids, clone_replace_uuid)) < 0)
 			return err_errno(e, rc, "rewriting UUIDs in the clone's /%s", uuid_files[i]);
+	return 0;
+}
+
+/* Where the source's LVM reads a devices file, the clone's lists the
+ * clone's PVs too (else the clone's LVM ignores its own VG once booted);
+ * the source's stay, as old_rootvg's then. Nothing is added to the
+ * source's: its LVM keeps not seeing the clone. */
+static int add_clone_pvs(const struct clone *c, struct err *e)
+{
+	static const char rel[] = "etc/lvm/devices/system.devices";
+	char dir[300];
+	struct stat st;
+	/* a regular file inside the tree, reached through no symlink */
+	int fd = intree_open(ALTINST_MNT, rel, O_RDONLY | O_NONBLOCK, 0);
+	if (fd == -ENOENT)
+		return 0;
+	int ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		return err_set(e, -EINVAL, "the clone's /%s is not a regular file in its tree", rel);
+	snprintf(dir, sizeof(dir), "%s/etc/lvm", ALTINST_MNT);
+	int added, rc = lvmdevices_add_vg(dir, c->st.uuid, &added, e);
+	if (rc < 0) {
+		err_prefix(e, "the clone's LVM devices file");
+		return rc;
+	}
+	if (added)
+		clone_say(c, "/%s: the clone's PV%s added", rel, added == 1 ? "" : "s");
 	return 0;
 }
 
@@ -235,8 +267,8 @@ int clone_phase3(struct clone *c, struct err *e)
 	d.have_src = c->st.source_uuid[0] && bootdisk_of_vg(c->st.source_uuid, &d.src, 1) == 1;
 	if (bootdisk_of_vg(c->st.uuid, &d.clone, 1) != 1)
 		return err_set(e, -ENOENT, "the clone's ESP (partition 1 of its first disk) is missing");
-	if ((rc = rewrite_all_uuids(c, &d, &ids, e)) < 0 || (rc = fill_esp(c, &d, &ids, e)) < 0 ||
-	    (rc = altvg_sleep(e)) < 0)
+	if ((rc = rewrite_all_uuids(c, &d, &ids, e)) < 0 || (rc = add_clone_pvs(c, e)) < 0 ||
+	    (rc = fill_esp(c, &d, &ids, e)) < 0 || (rc = altvg_sleep(e)) < 0)
 		return rc;
 	/* the boot list before the phase counts as done: a failure here leaves
 	 * phase 3 to be run again */

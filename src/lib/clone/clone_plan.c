@@ -139,7 +139,15 @@ int clone_plan_sizes(struct clone_source *src, const struct target_disk *t, size
 		     const struct clone_opts *o, const struct clone_report *rep, struct err *e)
 {
 	const uint64_t ext = src->extent_size ? src->extent_size : 4 * mib;
-	uint64_t capacity = capacity_of(t, nt, o->esp_size, ext), want = 0, need = 0;
+	struct clone_fs *boot = &src->boot_part;
+	/* a /boot partition keeps its size: its copy goes beside the ESP */
+	boot->clone_size = boot->part ? round_up(boot->size, mib) : 0;
+	uint64_t first = o->esp_size + boot->clone_size;
+	if (boot->part && nt && t[0].size < first + 3 * mib + ext && !o->no_size_check)
+		return err_set(e, -ENOSPC, "'%s': too small: it cannot hold the ESP (%llu MiB), a copy of the "
+			       "source's /boot partition (%llu MiB) and a PV", t[0].name,
+			       (unsigned long long)(o->esp_size / mib), (unsigned long long)(boot->clone_size / mib));
+	uint64_t capacity = capacity_of(t, nt, first, ext), want = 0, need = 0;
 	for (size_t i = 0; i < src->nfs; i++) {
 		struct clone_fs *f = &src->fs[i];
 		f->clone_size = round_up(f->layout_size ? f->layout_size : f->size, ext);
@@ -160,32 +168,41 @@ int clone_plan_sizes(struct clone_source *src, const struct target_disk *t, size
 	return 0;
 }
 
+/* File level or used blocks for one filesystem: 0, or a usage error when
+ * --copy-mode blocks cannot be honoured. */
+static int choose_copy_path(struct clone_fs *f, const struct clone_opts *o, int read_only, struct err *e)
+{
+	const char *why_not = NULL;
+	if (!f->mountpoint[0] || strncmp(f->fstype, "ext", 3) != 0 || !f->have_params)
+		return 0;
+	if (o->exclude)
+		why_not = "an exclude list needs a file-level copy";
+	else if (clone_fs_converts(f))
+		why_not = "converting to ext4 needs a file-level copy";
+	else if (f->clone_size < f->size)
+		why_not = "the clone's LV is smaller than the source's";
+	else if (!read_only)
+		why_not = "the source is mounted read-write (no snapshot)";
+	if (o->copy_mode == CLONE_COPY_BLOCKS && why_not)
+		return err_set(e, CLONE_E_USAGE, "--copy-mode blocks: '%s' cannot be copied block for block: %s",
+			       f->mountpoint, why_not);
+	f->block_copy = !why_not && o->copy_mode != CLONE_COPY_FILES;
+	return 0;
+}
+
 /* File level or used blocks, per filesystem. A used-block copy needs no
  * file-level work (no exclude list, no -T), a target at least as big, and a
  * source nobody writes (offline, read-only); it is then the faster path:
- * it reads each used block once, in order, with no per-file work. */
+ * it reads each used block once, in order, with no per-file work. A live
+ * /boot partition has no snapshot: it is read-write. */
 int clone_choose_copy_paths(struct clone_source *src, const struct clone_opts *o, int read_only,
 			    struct err *e)
 {
-	for (size_t i = 0; i < src->nfs; i++) {
-		struct clone_fs *f = &src->fs[i];
-		const char *why_not = NULL;
-		if (!f->mountpoint[0] || strncmp(f->fstype, "ext", 3) != 0 || !f->have_params)
-			continue;
-		if (o->exclude)
-			why_not = "an exclude list needs a file-level copy";
-		else if (clone_fs_converts(f))
-			why_not = "converting to ext4 needs a file-level copy";
-		else if (f->clone_size < f->size)
-			why_not = "the clone's LV is smaller than the source's";
-		else if (!read_only)
-			why_not = "the source is mounted read-write (no snapshot)";
-		if (o->copy_mode == CLONE_COPY_BLOCKS && why_not)
-			return err_set(e, CLONE_E_USAGE, "--copy-mode blocks: '%s' cannot be copied block for block: %s",
-				       f->mountpoint, why_not);
-		f->block_copy = !why_not && o->copy_mode != CLONE_COPY_FILES;
-	}
-	return 0;
+	int rc;
+	for (size_t i = 0; i < src->nfs; i++)
+		if ((rc = choose_copy_path(&src->fs[i], o, read_only, e)) < 0)
+			return rc;
+	return src->boot_part.part ? choose_copy_path(&src->boot_part, o, src->offline, e) : 0;
 }
 
 /* The source LV a layout line names: by mount point, by name when "-". */

@@ -18,6 +18,7 @@
 #include "intree.h"
 #include "lvm.h"
 #include "mounts.h"
+#include "readall.h"
 #include "vgtree.h"
 
 #define SNAP_MNT "/run/altkit/snap"
@@ -252,6 +253,8 @@ static int mount_offline_source(struct clone_source *src, struct err *e)
 
 static void unmount_offline_source(struct clone_source *src)
 {
+	if (src->boot_part.part && src->boot_part.src_dir[0])
+		umount(src->boot_part.src_dir);
 	for (size_t i = src->nfs; i-- > 0;)
 		if (src->fs[i].src_dir[0] && strcmp(src->fs[i].mountpoint, "/") != 0)
 			umount(src->fs[i].src_dir);
@@ -293,6 +296,105 @@ static int open_offline(struct clone *c, struct err *e)
 	return rc < 0 ? -EIO : 0;
 }
 
+/* ---- a /boot partition outside the VG ------------------------------------ */
+
+/* The spec of the fstab's /boot in the tree at ROOT_DIR into spec: 1, or 0
+ * when the fstab mounts nothing on /boot. */
+static int fstab_boot_spec(const char *root_dir, char *spec, size_t len)
+{
+	int fd = intree_open(root_dir, "etc/fstab", O_RDONLY | O_NONBLOCK, 0);
+	char *text = fd >= 0 ? read_all_fd(fd, NULL) : NULL;
+	int found = 0;
+	if (fd >= 0)
+		close(fd);
+	for (char *line = text, *next; line && *line && !found; line = next) {
+		char f1[256], f2[256];
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[strspn(line, " \t")] != '#' && sscanf(line, "%255s %255s", f1, f2) == 2 &&
+		    strcmp(f2, "/boot") == 0) {
+			snprintf(spec, len, "%s", f1);
+			found = 1;
+		}
+	}
+	free(text);
+	return found;
+}
+
+/* Where the source's /boot partition is read: mounted on /boot (live), or
+ * mounted by us read-only in the offline tree. */
+static int open_boot_part(struct clone_source *src, struct clone_fs *f, struct err *e)
+{
+	struct stat st;
+	if (src->offline) {
+		snprintf(f->src_dir, sizeof(f->src_dir), "%s/boot", CLONE_SRC_MNT);
+		if (intree_mount(CLONE_SRC_MNT, "/boot", f->src_dev, "ext4", MS_RDONLY, ro_options(f->fstype)) < 0) {
+			f->src_dir[0] = '\0';
+			return err_errno(e, -errno, "mounting the source's /boot partition %s read-only", f->src_dev);
+		}
+		return 0;
+	}
+	struct mount_table mt;
+	mounts_read(&mt);
+	const struct mount_entry *m = mounts_find_target(&mt, "/boot");
+	int same = m && stat(f->src_dev, &st) == 0 && m->major == major(st.st_rdev) && m->minor == minor(st.st_rdev);
+	mounts_release(&mt);
+	if (!same)
+		return err_set(e, -ENOENT, "the source's /boot partition %s is not mounted on /boot: mount it (the "
+			       "clone's kernels come from there)", f->src_dev);
+	snprintf(f->src_dir, sizeof(f->src_dir), "/boot");
+	return 0;
+}
+
+/* A /boot that is a plain partition, not an LV (as RHEL and many Debian
+ * installs have it): copied to partition CLONE_BOOT_PART of the first
+ * target, between the ESP and the PV, with a filesystem UUID of its own so
+ * that GRUB's search by UUID finds the clone's. Only ext2/3/4: a raw copy
+ * would keep the source's UUID. */
+static int find_boot_part(struct clone *c, const char *root_dir, struct err *e)
+{
+	struct clone_source *src = &c->src;
+	struct clone_fs *f = &src->boot_part;
+	struct blockdev bd;
+	char spec[256];
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < src->nfs; i++)
+		if (strcmp(src->fs[i].mountpoint, "/boot") == 0)
+			return 0;
+	if (!fstab_boot_spec(root_dir, spec, sizeof(spec)))
+		return 0;
+	if (blockdev_find_spec(spec, &bd) < 0)
+		return err_set(e, -ENOENT, "the source's /boot (%s in its fstab) is on none of this machine's disks",
+			       spec);
+	if (!bd.partno)
+		return err_set(e, -ENOTSUP, "the source's /boot (%s in its fstab) is /dev/%s, not a partition of a "
+			       "disk: altkit clones /boot from an LV of '%s' or a disk partition", spec, bd.name, src->vg);
+	if (strncmp(bd.type, "ext", 3) != 0)
+		return err_set(e, -ENOTSUP, "the source's /boot partition /dev/%s is %s: altkit clones ext2, ext3 "
+			       "and ext4 /boot partitions", bd.name, bd.type[0] ? bd.type : "no filesystem libblkid knows");
+	for (size_t i = 0; i < c->nt; i++)
+		if (strcmp(bd.parent, c->t[i].name) == 0)
+			return err_set(e, CLONE_E_USAGE, "'%s' holds the source's /boot partition /dev/%s: it cannot be "
+				       "a target", c->t[i].name, bd.name);
+	f->part = CLONE_BOOT_PART;
+	snprintf(f->src_dev, sizeof(f->src_dev), "/dev/%s", bd.name);
+	snprintf(f->fstype, sizeof(f->fstype), "%s", bd.type);
+	snprintf(f->clone_fstype, sizeof(f->clone_fstype), "%s", bd.type);
+	snprintf(f->label, sizeof(f->label), "%s", bd.label);
+	snprintf(f->uuid, sizeof(f->uuid), "%s", bd.uuid);
+	snprintf(f->mountpoint, sizeof(f->mountpoint), "/boot");
+	f->size = bd.size;
+	f->have_params = extfs_read_params(f->src_dev, &f->params) == 0;
+	int rc = open_boot_part(src, f, e);
+	if (rc < 0) {
+		f->part = 0;
+		return rc;
+	}
+	f->used = used_bytes(f->src_dir);
+	return 0;
+}
+
 int clone_open_source(struct clone *c, struct err *e)
 {
 	struct clone_source *src = &c->src;
@@ -308,7 +410,9 @@ int clone_open_source(struct clone *c, struct err *e)
 		return err_set(e, CLONE_E_USAGE, "source volume group '%s': none of its filesystems is mounted as '/'",
 			       src->vg);
 	}
-	return 0;
+	if ((rc = find_boot_part(c, src->offline ? CLONE_SRC_MNT : "/", e)) < 0)
+		clone_close_source(c);
+	return rc;
 }
 
 /* ---- point-in-time snapshots of a live source ------------------------------ */

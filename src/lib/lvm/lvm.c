@@ -8,6 +8,7 @@
 #include "err.h"
 #include "json.h"
 #include "lvm.h"
+#include "lvmdevices.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -36,14 +37,33 @@ static void last_line(const char *err, char *out, size_t len)
 
 /* Run lvm ARGS; on failure e holds lvm's last error line, or why it could
  * not run. */
-static int run_lvm(const char *const args[], int flags, struct run_result *r, struct err *e)
+/* "lvm CMD [--devicesfile ""] ARGS...": a system whose LVM reads a devices
+ * file sees only the PVs it lists; altkit names VGs by UUID and must see
+ * them all (the clone's disks, the other VG at boot) without adding them to
+ * the running system's file. A command that names --devicesfile itself
+ * (lvmdevices on a clone's file) keeps it. */
+static const char **lvm_argv(const char *const args[])
 {
 	size_t n = 0;
+	int given = 0;
 	while (args[n])
-		n++;
-	const char **argv = xcalloc(n + 2, sizeof(*argv));
+		given |= strcmp(args[n++], "--devicesfile") == 0;
+	int off = !given && n > 0 && lvmdevices_in_use(NULL);
+	const char **argv = xcalloc(n + 4, sizeof(*argv));
 	argv[0] = lvm_program();
-	memcpy(argv + 1, args, n * sizeof(*argv));
+	argv[1] = args[0];
+	if (off) {
+		argv[2] = "--devicesfile";
+		argv[3] = "";
+	}
+	if (n > 1)
+		memcpy(argv + 2 + 2 * off, args + 1, (n - 1) * sizeof(*argv));
+	return argv;
+}
+
+static int run_lvm(const char *const args[], int flags, struct run_result *r, struct err *e)
+{
+	const char **argv = lvm_argv(args);
 	int rc = run_argv((char *const *)argv, flags | RUN_CAPTURE_ERR | RUN_NULL_IN, r);
 	free(argv);
 	if (rc < 0)
@@ -67,12 +87,7 @@ int lvm_run(const char *const args[], struct err *e)
 
 int lvm_do(const char *what, const char *const args[], struct err *e)
 {
-	size_t n = 0;
-	while (args[n])
-		n++;
-	const char **argv = xcalloc(n + 2, sizeof(char *));
-	argv[0] = lvm_program();
-	memcpy(argv + 1, args, n * sizeof(char *));
+	const char **argv = lvm_argv(args);
 	int rc = run_checked(what, (char *const *)argv, e);
 	free(argv);
 	return rc;
@@ -188,6 +203,7 @@ static void fill_pv(const struct json *row, void *item)
 {
 	struct lvm_pv *pv = item;
 	copy_str(pv->name, sizeof(pv->name), row, "pv_name");
+	copy_str(pv->uuid, sizeof(pv->uuid), row, "pv_uuid");
 	copy_str(pv->vg_name, sizeof(pv->vg_name), row, "vg_name");
 	copy_str(pv->vg_uuid, sizeof(pv->vg_uuid), row, "vg_uuid");
 	pv->size = get_u64(row, "pv_size");
@@ -195,6 +211,6 @@ static void fill_pv(const struct json *row, void *item)
 
 int lvm_pvs(const char *select, struct lvm_pv **out, size_t *n, struct err *e)
 {
-	return report("pvs", "pv", "pv_name,vg_name,vg_uuid,pv_size", select, fill_pv,
+	return report("pvs", "pv", "pv_name,pv_uuid,vg_name,vg_uuid,pv_size", select, fill_pv,
 		      sizeof(**out), (void **)out, n, e);
 }

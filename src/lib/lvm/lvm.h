@@ -34,6 +34,7 @@ struct lvm_lv {
 
 struct lvm_pv {
 	char name[256];         /* /dev/vda2 */
+	char uuid[40];          /* the PV's UUID (PVID, with dashes) */
 	char vg_name[128];
 	char vg_uuid[40];
 	uint64_t size;

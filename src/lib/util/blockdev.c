@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "blockdev.h"
@@ -203,6 +204,50 @@ int blockdev_find_label(const char *label, struct blockdev *out)
 			*out = list[i];
 			rc = 0;
 			break;
+		}
+	}
+	free(list);
+	return rc;
+}
+
+/* VALUE of "KEY=VALUE" or "KEY=\"VALUE\"" in spec, or NULL. */
+static const char *spec_value(const char *spec, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key);
+	if (strncmp(spec, key, kl) != 0 || spec[kl] != '=')
+		return NULL;
+	const char *v = spec + kl + 1;
+	size_t vl = strlen(v);
+	if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+		v++;
+		vl -= 2;
+	}
+	snprintf(buf, len, "%.*s", (int)vl, v);
+	return buf;
+}
+
+int blockdev_find_spec(const char *spec, struct blockdev *out)
+{
+	char uuid[64], label[64], partuuid[64], path[4096];
+	const char *want_uuid = spec_value(spec, "UUID", uuid, sizeof(uuid));
+	const char *want_label = spec_value(spec, "LABEL", label, sizeof(label));
+	const char *want_part = spec_value(spec, "PARTUUID", partuuid, sizeof(partuuid));
+	const char *want_name = NULL;
+	if (!want_uuid && !want_label && !want_part) {
+		if (strncmp(spec, "/dev/", 5) != 0 || !realpath(spec, path) || strncmp(path, "/dev/", 5) != 0)
+			return -ENOENT;
+		want_name = path + 5;
+	}
+	struct blockdev *list;
+	size_t n;
+	int rc = -ENOENT;
+	blockdev_list(&list, &n, 1);
+	for (size_t i = 0; i < n && rc < 0; i++) {
+		const struct blockdev *b = &list[i];
+		if (want_uuid ? strcasecmp(b->uuid, want_uuid) == 0 : want_label ? strcmp(b->label, want_label) == 0 :
+		    want_part ? strcasecmp(b->part_uuid, want_part) == 0 : strcmp(b->name, want_name) == 0) {
+			*out = *b;
+			rc = 0;
 		}
 	}
 	free(list);

@@ -39,4 +39,9 @@ void format_size(uint64_t bytes, char *buf, size_t len);
 /* Find the device with the given filesystem label; returns 0 and fills *out,
  * or -ENOENT. */
 int blockdev_find_label(const char *label, struct blockdev *out);
+
+/* The disk or partition an fstab spec names: UUID=, LABEL=, PARTUUID=
+ * (quoted or not) or a /dev path (symlinks such as /dev/disk/by-uuid/
+ * resolved). 0 and *out, or -ENOENT. */
+int blockdev_find_spec(const char *spec, struct blockdev *out);
 #endif

@@ -3,7 +3,9 @@
  * x options (-S, --grow, -T, a -i layout) -> the planned sizes in MiB, in
  * mount order, or the refusal ("!message"). 4 MiB extents; a disk loses
  * 3 MiB (GPT, PV metadata), the first also the 256 MiB ESP. Without
- * libext2fs parameters an ext LV needs used + used/7 + 16 MiB. */
+ * libext2fs parameters an ext LV needs used + used/7 + 16 MiB. "@boot:..."
+ * is a /boot partition outside the VG (its copy goes beside the ESP, its
+ * size kept: "@boot=MiB" last). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,15 @@ static const struct row {
 	  "home:64:1:ext4:/home var:64:1:ext4:/var root:64:1:ext4:/ log:64:1:ext4:/var/log", 0, NULL,
 	  "root=64 home=64 var=64 log=64" },
 	{ "sizes are whole extents", "2048", "root:510:100:ext4:/", 0, NULL, "root=512" },
+	{ "a /boot partition keeps its size beside the ESP", "2048", SYS " @boot:300:50:ext4:/boot", 0, NULL,
+	  "root=512 var=256 swap=128 @boot=300" },
+	{ "a /boot partition's room is not the LVs'", "1200", SYS " @boot:300:50:ext4:/boot", 0, NULL,
+	  "root=364 var=184 swap=84 @boot=300" },
+	{ "a disk that cannot hold the ESP and the /boot partition's copy", "500", SYS " @boot:300:50:ext4:/boot", 0,
+	  NULL, "!'vdb': too small: it cannot hold the ESP (256 MiB), a copy of the source's /boot partition (300 MiB) "
+	  "and a PV" },
+	{ "a /boot partition's size is rounded up to whole MiB, not extents", "2048", "root:512:100:ext4:/ "
+	  "@boot:301:50:ext4:/boot", 0, NULL, "root=512 @boot=301" },
 };
 
 static const uint64_t mib = 1 << 20;
@@ -70,10 +81,11 @@ static void make_source(const char *spec, struct clone_source *src)
 	memset(src, 0, sizeof(*src));
 	src->extent_size = 4 * mib;
 	for (char *save = NULL, *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		struct clone_fs *f = &src->fs[src->nfs++];
 		unsigned long size, used;
 		char name[64], type[16], mp[64];
 		sscanf(tok, "%63[^:]:%lu:%lu:%15[^:]:%63s", name, &size, &used, type, mp);
+		struct clone_fs *f = name[0] == '@' ? &src->boot_part : &src->fs[src->nfs++];
+		f->part = name[0] == '@' ? CLONE_BOOT_PART : 0;
 		snprintf(f->lv, sizeof(f->lv), "%s", name);
 		snprintf(f->clone_lv, sizeof(f->clone_lv), "%s", name);
 		snprintf(f->fstype, sizeof(f->fstype), "%s", type);
@@ -131,6 +143,8 @@ static void plan_row(const struct row *r, char *out, size_t len)
 	for (size_t i = 0; i < src.nfs && n < len; i++)
 		n += (size_t)snprintf(out + n, len - n, "%s%s=%llu", i ? " " : "", src.fs[i].clone_lv,
 				      (unsigned long long)(src.fs[i].clone_size / mib));
+	if (src.boot_part.part && n < len)
+		snprintf(out + n, len - n, " @boot=%llu", (unsigned long long)(src.boot_part.clone_size / mib));
 }
 
 /* Copy paths: used blocks only where no file-level work is needed. */
