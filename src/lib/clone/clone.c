@@ -203,21 +203,18 @@ static int wake(struct clone *c, struct err *e)
 	size_t n;
 	if (clone_read_conf(fs, CLONE_MAX_LVS, &n) < 0)
 		return err_set(e, -ENOENT, "'%s/etc/altkit/clone.conf' is missing: was phase 1 completed?", ALTINST_MNT);
-	/* in mount order, as phase 1 wrote them; a /boot partition is last
-	 * there but mounted right after "/", as phase 1 did */
+	/* in mount order, as phase 1 wrote them */
 	char disk[32] = "";
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
-			int part = strncmp(fs[i].lv, CLONE_CONF_PART, strlen(CLONE_CONF_PART)) == 0;
-			if (part != (pass == 0) || fs[i].mountpoint[0] != '/' || strcmp(fs[i].mountpoint, "/") == 0 ||
-			    strncmp(fs[i].fstype, "ext", 3) != 0)
-				continue;
-			if (clone_conf_dev(c, &fs[i], disk, sizeof(disk), dev, sizeof(dev)) < 0)
-				return err_set(e, -ENOENT, "the clone's %s partition: altinst_rootvg has no disk with an "
-					       "ESP", fs[i].mountpoint);
-			if ((rc = clone_mount_fs(fs[i].mountpoint, fs[i].fstype, dev, e)) < 0)
-				return rc;
-		}
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].mountpoint[0] != '/' || strcmp(fs[i].mountpoint, "/") == 0 ||
+		    strncmp(fs[i].fstype, "ext", 3) != 0)
+			continue;
+		if (clone_conf_dev(c, &fs[i], disk, sizeof(disk), dev, sizeof(dev)) < 0)
+			return err_set(e, -ENOENT, "the clone's %s partition: altinst_rootvg has no disk with an ESP",
+				       fs[i].mountpoint);
+		if ((rc = clone_mount_fs(fs[i].mountpoint, fs[i].fstype, dev, e)) < 0)
+			return rc;
+	}
 	return 0;
 }
 

@@ -192,25 +192,34 @@ static int copy_fs(struct clone *c, const struct clone_fs *f, const char *dev, s
 	return clone_copy_files(c, f, dst, e);
 }
 
+/* The K-th filesystem in mount order, NULL past the last: a /boot
+ * partition comes right after "/" (fs[0]), its mount point sorting before
+ * every other but "/". */
+static const struct clone_fs *in_mount_order(const struct clone_source *src, size_t k)
+{
+	size_t boot = src->boot_part.part && src->nfs ? 1 : 0;
+	if (k == 1 && boot)
+		return &src->boot_part;
+	k -= k > 1 ? boot : 0;
+	return k < src->nfs ? &src->fs[k] : NULL;
+}
+
 /* Every filesystem in mount order: each is copied before the next one is
  * mounted over its mount point, so that mount point directories keep their
- * own owner and mode. A /boot partition comes right after "/" (fs[0]): its
- * mount point sorts before every other but "/". */
+ * own owner and mode. */
 static int copy_all(struct clone *c, struct err *e)
 {
-	const struct clone_fs *boot = &c->src.boot_part;
+	const struct clone_fs *f;
 	char dev[300];
 	int rc;
 	mkdir(ALTINST_MNT, 0755);
-	for (size_t i = 0; i < c->src.nfs; i++) {
-		clone_dev(&c->src.fs[i], dev, sizeof(dev));
-		if ((rc = copy_fs(c, &c->src.fs[i], dev, e)) < 0)
+	for (size_t k = 0; (f = in_mount_order(&c->src, k)); k++) {
+		if (f->part)
+			clone_part_dev(c->t[0].dev, f->part, dev, sizeof(dev));
+		else
+			clone_dev(f, dev, sizeof(dev));
+		if ((rc = copy_fs(c, f, dev, e)) < 0)
 			return rc;
-		if (i == 0 && boot->part) {
-			clone_part_dev(c->t[0].dev, boot->part, dev, sizeof(dev));
-			if ((rc = copy_fs(c, boot, dev, e)) < 0)
-				return rc;
-		}
 	}
 	return 0;
 }
@@ -227,11 +236,9 @@ static int write_clone_conf(const struct clone_source *src, struct err *e)
 		return err_errno(e, -errno, "writing '%s'", conf);
 	fprintf(cf, "# altkit clone: LV mountpoint fstype source-fs-uuid (written by alt_disk_copy)\n"
 		"# " CLONE_CONF_PART "N: partition N of the clone's first disk (a /boot outside the VG)\n");
-	for (size_t i = 0; i <= src->nfs; i++) {
-		const struct clone_fs *f = i < src->nfs ? &src->fs[i] : &src->boot_part;
+	const struct clone_fs *f;
+	for (size_t k = 0; (f = in_mount_order(src, k)); k++) {
 		char name[128];
-		if (i == src->nfs && !f->part)
-			break;
 		if (f->part)
 			snprintf(name, sizeof(name), CLONE_CONF_PART "%d", f->part);
 		else

@@ -35,8 +35,6 @@ static void last_line(const char *err, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(end - start), start);
 }
 
-/* Run lvm ARGS; on failure e holds lvm's last error line, or why it could
- * not run. */
 /* "lvm CMD [--devicesfile ""] ARGS...": a system whose LVM reads a devices
  * file sees only the PVs it lists; altkit names VGs by UUID and must see
  * them all (the clone's disks, the other VG at boot) without adding them to
@@ -61,6 +59,8 @@ static const char **lvm_argv(const char *const args[])
 	return argv;
 }
 
+/* Run lvm ARGS; on failure e holds lvm's last error line, or why it could
+ * not run. */
 static int run_lvm(const char *const args[], int flags, struct run_result *r, struct err *e)
 {
 	const char **argv = lvm_argv(args);
