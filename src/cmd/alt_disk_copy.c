@@ -20,6 +20,7 @@
 #include "opt.h"
 #include "pathquote.h"
 #include "size.h"
+#include "update.h"
 #include "xalloc.h"
 
 enum { OPT_SOURCE_VG = OPT_LONG, OPT_NO_SNAPSHOT, OPT_ESP_SIZE, OPT_COPY_MODE, OPT_DUMP_LAYOUT, OPT_GROW };
@@ -33,6 +34,14 @@ static const struct opt options[] = {
 	{ 'i', "layout", "FILE", "the clone's LVs: name, size (SIZE, used+N%, same),\nfstype, mountpoint per line "
 				 "(see --dump-layout)" },
 	{ OPT_DUMP_LAYOUT, "dump-layout", NULL, "print the source's layout in that format and exit" },
+	{ 'l', "location", "DIR", "phase 2: install packages into the clone from DIR\n(.deb files or a flat "
+				  "repository), or 'system':\nthe repositories the clone is configured with" },
+	{ 'w', "install", "\"PKG...\"", "phase 2: install or upgrade these packages from -l" },
+	{ 'b', "bundle", "FILE", "phase 2: the packages listed in FILE; update_all:\nupgrade every package "
+				 "-l has newer" },
+	{ 'F', "fixes", "\"PKG=VER...\"", "phase 2: install these exact versions from -l" },
+	{ 'f', "fixes-file", "FILE", "phase 2: the PKG=VER lines of FILE" },
+	{ 'I', "pm-flags", "\"FLAGS\"", "phase 2: extra words for the package manager\n(apt-get)" },
 	{ 's', "script", "SCRIPT", "phase 2: run SCRIPT with ALT_INST=/alt_inst" },
 	{ 'x', "firstboot", "SCRIPT", "phase 2: run SCRIPT once at the clone's first boot" },
 	{ 'R', "resolv-conf", "FILE", "phase 2: the clone's /etc/resolv.conf" },
@@ -58,6 +67,8 @@ static const struct opt options[] = {
 
 static const struct optspec spec = {
 	.synopsis = "alt_disk_copy -d \"DISK...\" [-P 1|2|3|12|23|all] [-e EXCLUDES] [-T] [-i LAYOUT]\n"
+		    "              [-l DIR|system [-w \"PKG...\"] [-b FILE|update_all]\n"
+		    "              [-F \"PKG=VER...\"] [-f FILE] [-I \"FLAGS\"]]\n"
 		    "              [-s SCRIPT] [-x SCRIPT] [-R RESOLV_CONF] [-c CONSOLE]\n"
 		    "              [-B] [-r] [-O] [-g] [-S] [-V] [-D] [--source-vg VG]",
 	.about = "Clone the root volume group to the DISKs as altinst_rootvg.",
@@ -67,7 +78,7 @@ static const struct optspec spec = {
 /* The options of each phase: refused when -P does not run it. */
 static const int phase_keys[4][12] = {
 	[1] = { 'd', 'e', 'T', 'i', 'S', OPT_NO_SNAPSHOT, OPT_GROW, OPT_ESP_SIZE, OPT_COPY_MODE, 0 },
-	[2] = { 's', 'x', 'R', 'O', 0 },
+	[2] = { 's', 'x', 'R', 'O', 'l', 'w', 'b', 'F', 'f', 'I', 0 },
 	[3] = { 'c', 'B', 'g', 'r', 0 },
 };
 
@@ -76,6 +87,8 @@ struct cli {
 	char *disks[CLONE_MAX_DISKS];
 	size_t ndisks;
 	const char *phases, *exclude_file;
+	const char *install, *bundle, *fixes, *fixes_file, *pm_flags;
+	struct pkgreq update;
 	int dump_layout, debug;
 };
 
@@ -121,6 +134,12 @@ static int take(struct cli *cl, int key, const char *arg)
 	case 'i': o->layout_file = arg; break;
 	case OPT_DUMP_LAYOUT: cl->dump_layout = 1; break;
 	case 's': o->script = arg; break;
+	case 'l': cl->update.location = arg; break;
+	case 'w': cl->install = arg; break;
+	case 'b': cl->bundle = arg; break;
+	case 'F': cl->fixes = arg; break;
+	case 'f': cl->fixes_file = arg; break;
+	case 'I': cl->pm_flags = arg; break;
 	case 'x': o->firstboot = arg; break;
 	case 'R': o->resolv = arg; break;
 	case 'c': o->console = arg; break;
@@ -184,6 +203,22 @@ static int parse(struct cli *cl, int argc, char **argv)
 	return refuse_unused(&p, cl);
 }
 
+/* -l -w -b -F -f -I: the update request, its files read and its location
+ * looked at now, before any disk is written. */
+static int take_update(struct cli *cl, struct err *e)
+{
+	struct pkgreq *r = &cl->update;
+	if ((cl->install && pkgreq_add_words(r, cl->install, 0, "-w", e) < 0) ||
+	    (cl->bundle && pkgreq_add_file(r, cl->bundle, 0, "-b", e) < 0) ||
+	    (cl->fixes && pkgreq_add_words(r, cl->fixes, 1, "-F", e) < 0) ||
+	    (cl->fixes_file && pkgreq_add_file(r, cl->fixes_file, 1, "-f", e) < 0) ||
+	    (cl->pm_flags && pkgreq_set_flags(r, cl->pm_flags, e) < 0) || update_check(r, e) < 0)
+		return -1;
+	if (r->location)
+		cl->c.o.update = r;
+	return 0;
+}
+
 /* Files named by options are checked before anything is looked at or
  * written (disks included): each must be a regular file of a sane size, so
  * a directory, a FIFO or /dev/zero is refused now, not in phase 2. */
@@ -209,6 +244,10 @@ static int check_files(struct cli *cl, struct exclude **ex)
 	}
 	if (o->script && access(o->script, X_OK) < 0) {
 		errmsg("-s '%s': not executable", o->script);
+		return -1;
+	}
+	if (take_update(cl, &e) < 0) {
+		errmsg("%s", e.msg);
 		return -1;
 	}
 	if (!cl->exclude_file)
@@ -285,6 +324,9 @@ static int run(struct cli *cl)
 		rc = fail(&e);
 		if (c->failed_phase == 1)
 			errmsg("phase 1 failed; the clone is incomplete: remove it with 'alt_rootvg_op -X altinst_rootvg'");
+		if (c->failed_phase == 2)
+			errmsg("phase 2 failed; the clone stays on %s: fix the cause and run phase 2 again (-P 2 or "
+			       "-P 23), or remove it with 'alt_rootvg_op -X altinst_rootvg'", ALTINST_MNT);
 		return c->failed_phase == 1 ? EXIT_FAIL : rc;
 	}
 	return finish(c);
@@ -298,13 +340,15 @@ int cmd_alt_disk_copy(int argc, char **argv)
 	int rc = parse(&cl, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	clone_cli_setup(cl.debug, isatty(1) && isatty(2) && !cl.c.o.verbose);
+	clone_cli_setup(cl.debug, isatty(1) && isatty(2) && !cl.c.o.verbose, isatty(1) || cl.c.o.verbose);
 	if (check_files(&cl, &ex) < 0) {
 		exclude_free(ex);
+		pkgreq_release(&cl.update);
 		return EXIT_USAGE;
 	}
 	cl.c.o.exclude = ex;
 	rc = run(&cl);
 	exclude_free(ex);
+	pkgreq_release(&cl.update);
 	return rc;
 }

@@ -72,7 +72,7 @@ static void *progress_thread(void *arg)
 }
 
 static struct progress progress;
-static int show_progress;
+static int show_progress, show_pkg_lines;
 
 static void copy_start(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total)
 {
@@ -98,13 +98,24 @@ static void trace(char *const argv[])
 	fputc('\n', stderr);
 }
 
-const struct clone_report clone_cli_report = { say, copied, warn, copy_start, copy_end, NULL };
+/* The package manager's own output, as it comes. */
+static void pkg_line(void *arg, const char *line)
+{
+	(void)arg;
+	if (show_pkg_lines) {
+		printf("%s\n", line);
+		fflush(stdout);
+	}
+}
 
-void clone_cli_setup(int debug, int progress_line)
+const struct clone_report clone_cli_report = { say, copied, warn, copy_start, copy_end, pkg_line, NULL };
+
+void clone_cli_setup(int debug, int progress_line, int pkg_lines)
 {
 	if (debug)
 		run_trace = trace;
 	show_progress = progress_line;
+	show_pkg_lines = pkg_lines;
 }
 
 /* -r: the system's own reboot, so that its shutdown runs (busybox init,

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# The body of tests/vm/debian_lifecycle.t (VARIANT=a) and of a variant b test
-# (VARIANT=b; not in make test yet: see the issue notes): a stock Debian 12
+# The body of tests/vm/debian_lifecycle.t (VARIANT=a) and
+# tests/vm/debian_lifecycle_b.t (VARIANT=b): a stock Debian 12
 # (scripts/build-debian-fixture VARIANT) through its life with altkit, every
 # start through OVMF's own boot list with one kept variable store:
 #   a: shim + GRUB, initramfs-tools, systemd, root and var on rootvg
@@ -8,10 +8,15 @@
 #      vda3) and LVM's devices file in use; its install step also has a
 #      small vdc for the refusal of a disk that cannot hold /boot's copy
 #   install   refusals with nothing written; dpkg -i altkit's .deb (its postinst passes altkit.vg= through
-#             GRUB and puts the rename into the initramfs), clone live to vdb
+#             GRUB and puts the rename into the initramfs), clone live to vdb;
+#             a: the clone is updated on the way (alt_disk_copy -l -w -b -F,
+#             tests/vm/payloads/debian-update.sh): a package whose postinst
+#             fails, phase 2 again, update_all over a flat repository with a
+#             kernel of a newer ABI; the source stays byte-identical
 #   cut       the power is cut after the first rename of the clone's first boot
 #   clone     the firmware starts vdb's shim -> vdb's GRUB -> the kernel and
-#             initramfs from the clone's /boot; rootvg is the clone's VG and
+#             initramfs from the clone's /boot (a: the new kernel, the new
+#             packages); rootvg is the clone's VG and
 #             old_rootvg the original; a file is written; the original is
 #             woken (-W) and put to sleep (-S); bootlist -m service vda
 #   back      vda once, by BootNext: the names are flipped back, the file is
@@ -39,17 +44,36 @@ if [ "$VARIANT" = b ]; then truncate -s 700M "$tmp/vdc.img"; extra=(--disk "$tmp
 cp "$deb" "$tmp/altkit.deb"
 clone_uuid=
 
-start() {   # start STEP [PAYLOAD [BOOT [qemu/vm options]]]: one start (through the firmware); the guest runs STEP
-	local step=$1 payload=${2:-debian-lifecycle.sh} boot=${3:-firmware} t0
+payload_files=("$tmp/altkit.deb")
+# a: the clone is updated while the source runs (debian-update.sh): test
+# packages and, where Debian's archive has one, a kernel of a newer ABI
+if [ "$VARIANT" = a ]; then
+	. "$TOP/tests/lib/testdebs.sh"
+	p=$tmp/pkgs
+	testdeb "$p/v1" altkit-test-marker 1
+	testdeb "$p/v1" altkit-test-tool 1
+	testdeb "$p/v2" altkit-test-marker 2
+	testdeb "$p/bad" altkit-test-fail 1 1
+	testdeb "$p/fixed" altkit-test-fail 2
+	testdeb "$p/repo" altkit-test-marker 3
+	testdeb "$p/repo" altkit-test-tool 2
+	krc=0
+	new_kernel=$(debian_kernel_update "$p/repo") || krc=$?
+	case $krc in
+	0) ok 0 "a newer kernel for the update: $new_kernel (the fixture runs $KERNEL)" ;;
+	2) skip "the kernel update: $new_kernel"; new_kernel= ;;
+	*) fail_all "a newer kernel for the update: $new_kernel" ;;
+	esac
+	flat_repo "$p/repo"
+	tar -cf "$tmp/pkgs.tar" -C "$p" .
+	rm -rf "$p"
+	printf 'NEW_KERNEL=%s\n' "$new_kernel" >"$tmp/update.env"
+	payload_files+=("$tmp/pkgs.tar" "$tmp/update.env" "$TOP/tests/vm/payloads/debian-update.sh")
+fi
+start() {   # start STEP [PAYLOAD [BOOT [qemu/vm options]]]: one start; the guest runs STEP
+	local step=$1 payload=${2:-debian-lifecycle.sh} boot=${3:-firmware}
 	shift $(($# < 3 ? $# : 3))
-	printf 'STEP=%s\nCLONE_UUID=%s\n' "$step" "$clone_uuid" >"$tmp/step"
-	rm -rf "$tmp/out"
-	t0=$(date +%s%N)
-	vm_payload "$step" "$TOP/tests/vm/payloads/$payload" \
-		--payload-file "$tmp/env" --payload-file "$tmp/step" --payload-file "$tmp/altkit.deb" \
-		--boot "$boot" --firmware uefi --vars "$tmp/vars.fd" --mem 1024 \
-		--disk "$tmp/disk.img" --disk "$tmp/vdb.img" --out "$tmp/out" "$@"
-	diag "start '$step': $(( ($(date +%s%N) - t0) / 1000000 )) ms from QEMU start to power off"
+	debian_start "$step" "$payload" "$boot" "$@"
 }
 
 start install debian-lifecycle.sh firmware "${extra[@]}"

@@ -24,6 +24,7 @@
 #include "copytree.h"
 #include "err.h"
 #include "extfs.h"
+#include "pkgreq.h"
 #include "targetdisk.h"
 
 #define CLONE_MAX_LVS 64
@@ -76,6 +77,7 @@ struct clone_opts {
 	int want[ALTINST_PHASES + 1];   /* the phases to run */
 	const struct exclude *exclude;  /* -e, or NULL */
 	const char *script, *firstboot, *resolv, *console, *source_vg, *layout_file;
+	const struct pkgreq *update;    /* -l -w -b -F -f -I, or NULL */
 	int convert, no_bootlist, reboot, reset_identity, skip_checks, no_size_check;
 	int no_snapshot, verbose, grow;
 	uint64_t esp_size;
@@ -94,6 +96,8 @@ struct clone_report {
 	/* a file-level copy of mountpoint starts (stats fill as it runs) / ends */
 	void (*copy_start)(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total);
 	void (*copy_end)(void *arg);
+	/* phase 2: a line of the package manager's output */
+	void (*pkg_line)(void *arg, const char *line);
 	void *arg;
 };
 

@@ -31,6 +31,7 @@
 #include "lvm.h"
 #include "mounts.h"
 #include "readall.h"
+#include "vgroles.h"
 #include "xalloc.h"
 
 #define GRUB_CFG "boot/grub/grub.cfg"
@@ -212,6 +213,33 @@ static int rewrite_esp_stubs(const struct clone *c, const char *esp_dir, const s
 	return rc;
 }
 
+/* A grub.cfg made again inside the clone (update-grub after a kernel
+ * update in phase 2) has root=/dev/mapper/altinst_rootvg-root: the name the
+ * clone had then. It boots as rootvg. */
+static int unname_altinst(const struct clone *c, struct err *e)
+{
+	static const char old[] = "/dev/mapper/" ALTINST_VG "-", new[] = "/dev/mapper/" ROOTVG "-";
+	int fd = intree_open(ALTINST_MNT, GRUB_CFG, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char *text = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read_all_fd(fd, NULL) : NULL;
+	close(fd);
+	int n = 0, rc = 0;
+	for (char *p = text; p && (p = strstr(p, old)); n++) {
+		/* shorter: moved down in place */
+		memmove(p + strlen(new), p + strlen(old), strlen(p + strlen(old)) + 1);
+		memcpy(p, new, strlen(new));
+		p += strlen(new);
+	}
+	if (n && (rc = intree_write(ALTINST_MNT, GRUB_CFG, text, strlen(text), st.st_mode & 07777)) < 0)
+		err_errno(e, rc, "rewriting the clone's /%s", GRUB_CFG);
+	else if (n)
+		clone_say(c, "/%s: %d root= of %s named %s again", GRUB_CFG, n, ALTINST_VG, ROOTVG);
+	free(text);
+	return rc;
+}
+
 int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_dir,
 			  const struct clone_ids *fs_ids, struct err *e)
 {
@@ -240,7 +268,7 @@ int clone_boot_grub_files(struct clone *c, const char *src_dir, const char *esp_
 	for (int i = 0; tree_files[i]; i++)
 		if ((rc = clone_rewrite_ids(c, ALTINST_MNT, tree_files[i], &ids, clone_replace_token)) < 0)
 			return err_errno(e, rc, "rewriting the clone's /%s", tree_files[i]);
-	return 0;
+	return unname_altinst(c, e);
 }
 
 int clone_boot_grub_entry(struct clone *c, const struct clone_esps *d, uint16_t *num, char *disk, size_t disklen,

@@ -1,5 +1,8 @@
-/* Phase 2: customize the clone on /alt_inst: -R resolv.conf, -O a new
- * identity, -x a first-boot script, -s a customization script. */
+/* Phase 2: customize the clone on /alt_inst: -l and its -w -b -F -f
+ * packages installed (update.h), -R resolv.conf, -O a new identity, -x a
+ * first-boot script, -s a customization script; in that order, as AIX's
+ * phase 2 installs its filesets before it copies resolv.conf and runs
+ * the script. */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,6 +10,7 @@
 #include "altvg.h"
 #include "clone.h"
 #include "intree.h"
+#include "update.h"
 
 /* What -O resets: the identity a machine must not share with its clone. */
 static const char *const identity_files[] = {
@@ -33,6 +37,18 @@ static void reset_identity(const struct clone *c)
 			clone_say(c, "reset: /%s removed", identity_files[i]);
 }
 
+static void pkg_say(void *arg, const char *msg)
+{
+	clone_say(arg, "%s", msg);
+}
+
+static void pkg_line(void *arg, const char *line)
+{
+	const struct clone *c = arg;
+	if (c->rep && c->rep->pkg_line)
+		c->rep->pkg_line(c->rep->arg, line);
+}
+
 int clone_phase2(struct clone *c, struct err *e)
 {
 	const struct clone_opts *o = &c->o;
@@ -45,6 +61,11 @@ int clone_phase2(struct clone *c, struct err *e)
 	altinst_tag(done, sizeof(done), "phase", "2");
 	if ((rc = clone_set_tag(running, NULL, e)) < 0)
 		return rc;
+	if (o->update) {
+		const struct update_report rep = { pkg_say, pkg_line, c };
+		if ((rc = update_tree(ALTINST_MNT, o->update, &rep, e)) < 0)
+			return rc;
+	}
 	if (o->resolv && (rc = altvg_install_resolv(o->resolv)) < 0)
 		return err_errno(e, rc, "'%s': cannot install it as the clone's /etc/resolv.conf", o->resolv);
 	if (o->reset_identity)

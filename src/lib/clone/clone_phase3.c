@@ -25,6 +25,7 @@
 #include "lvmdevices.h"
 #include "mounts.h"
 #include "readall.h"
+#include "update.h"
 #include "xalloc.h"
 
 #define ESP_DIR "EFI/altkit"
@@ -263,6 +264,8 @@ int clone_phase3(struct clone *c, struct err *e)
 		return rc;
 	if ((rc = clone_set_tag(running, NULL, e)) < 0)
 		return rc;
+	/* what a phase 2 that crashed while installing packages left */
+	update_cleanup(ALTINST_MNT);
 	/* the disks with the source's and the clone's ESP, looked up once */
 	d.have_src = c->st.source_uuid[0] && bootdisk_of_vg(c->st.source_uuid, &d.src, 1) == 1;
 	if (bootdisk_of_vg(c->st.uuid, &d.clone, 1) != 1)

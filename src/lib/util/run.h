@@ -35,4 +35,20 @@ int run_checked(const char *what, char *const argv[], struct err *e);
 
 /* Convenience: run, return the exit status (or negative errno if not started). */
 int run_status(char *const argv[], int flags);
+
+/* A program whose output is shown as it comes (a package manager): stdout
+ * and stderr merged, handed over line by line, the last lines kept for the
+ * message when it fails. Optionally chrooted into root, with env added. */
+#define RUN_TAIL_LINES 8
+struct run_stream {
+	const char *root;               /* chroot here first (NULL: no) */
+	char *const *env;               /* the child's whole environment, NULL-ended (NULL: ours) */
+	void (*line)(void *arg, const char *line);      /* each line (may be NULL) */
+	void *arg;
+	char tail[RUN_TAIL_LINES][256]; /* filled: the last lines, oldest first */
+	size_t ntail;
+};
+/* The exit status (128+signal when killed), or a negative errno when it
+ * could not be started. stdin is /dev/null. */
+int run_stream(char *const argv[], struct run_stream *s);
 #endif

@@ -60,8 +60,15 @@ booted_clone() {
 	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
 }
 
+# a: the clone is updated while the source runs (debian-update.sh); it
+# boots the newer kernel, where there was one
+NEW_KERNEL=
+if [ "$VARIANT" = a ]; then . "$PAYLOAD/debian-update.sh"; fi
+running=$KERNEL
+if [ "$STEP" = clone ] && [ -n "$NEW_KERNEL" ]; then running=$NEW_KERNEL; fi
+
 systemctl is-system-running --wait >/dev/null 2>&1
-is "$(uname -r)" "$KERNEL" "Debian's kernel runs ($KERNEL)"
+is "$(uname -r)" "$running" "Debian's kernel runs ($running)"
 echo "# /proc/cmdline: $(cat /proc/cmdline)"
 
 case $STEP in
@@ -129,12 +136,16 @@ install)
 		"^alt_disk_copy: mkfs\\.fat is not installed \\(not found in PATH\\): it comes with dosfstools$" \
 		alt_disk_copy -d vdb
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-	start=$(date +%s)
-	alt_disk_copy -d vdb >"$OUT/clone.log" 2>&1
-	st=$? secs=$(($(date +%s) - start))
-	echo "# measured: alt_disk_copy -d vdb (live, all phases) took $secs s"
-	is "$st" 0 "alt_disk_copy -d vdb, live, exits 0 ($secs s)"
-	sed 's/^/# | /' "$OUT/clone.log"
+	if [ "$VARIANT" = a ]; then
+		update_clone
+	else
+		start=$(date +%s)
+		alt_disk_copy -d vdb >"$OUT/clone.log" 2>&1
+		st=$? secs=$(($(date +%s) - start))
+		echo "# measured: alt_disk_copy -d vdb (live, all phases) took $secs s"
+		is "$st" 0 "alt_disk_copy -d vdb, live, exits 0 ($secs s)"
+		sed 's/^/# | /' "$OUT/clone.log"
+	fi
 	clone=$(vg_uuid altinst_rootvg)
 	echo "$clone" >"$OUT/clone_uuid"
 	like "$clone" '.' "the clone is altinst_rootvg ($clone)"
@@ -180,6 +191,7 @@ install)
 	;;
 clone)
 	booted_clone
+	if [ "$VARIANT" = a ]; then update_booted_clone; fi
 	echo DEBIAN-MARK-written-on-the-clone >/root/mark
 	sync
 	out=$(alt_rootvg_op -l)
@@ -221,6 +233,7 @@ back)
 	is "$(vg_uuid old_rootvg)" "$CLONE_UUID" "old_rootvg is the clone"
 	is "$(findmnt -n -o UUID /)" "$ROOT_UUID" "/ is the original root file system"
 	t "the file written on the clone is not on this root" test ! -e /root/mark
+	if [ "$VARIANT" = a ]; then update_booted_original; fi
 	is "$(cat /root/customized 2>&1)" DEBIAN-MARK-customized "the file -C's script wrote into the woken original is"
 	t "bootlist -m normal vda (the rollback for good)" bootlist -m normal vda
 	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder starts with the original's own entry (no new one)"
