@@ -124,6 +124,41 @@ case_ "volarc list: a FIFO" 1 "volarc: 'fifo' is a FIFO, socket or character dev
 case_ "volarc list: /dev/zero" 1 "volarc: '/dev/zero' is a FIFO, socket or character device, not a volume image" -- \
 	"$ALTKIT" volarc list /dev/zero
 
+# A volume cut short, and one whose file's extent runs past its end: the
+# message names the file on the volume that could not be read.
+mkdir cut
+(cd cut && mkdir src && head -c 300000 /dev/zero | tr '\0' x >src/big.bin &&
+	SOURCE_DATE_EPOCH=1700000000 VOLARC_CATALOG=$W/cut/none.db "$ALTKIT" volarc create v.iso src --serial CUT >/dev/null)
+# rec ISO NAME [NEWLSN]: the first sector of the primary tree's record of
+# NAME (as "SET.JSON;1"); with NEWLSN every record of it (the Joliet one too)
+# points there
+rec() {
+	"$PY" - "$@" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(sys.argv[2].encode()) - 33
+lsn = struct.unpack_from("<I", d, i + 2)[0]
+if len(sys.argv) > 3:
+    both = lambda n: struct.pack("<I", n) + struct.pack(">I", n)
+    d = d.replace(both(lsn), both(int(sys.argv[3])))
+    open(sys.argv[1], "wb").write(d)
+print(lsn)
+PY
+}
+set_lsn=$(rec cut/v.iso SET.JSON\;1)
+head -c $(( (set_lsn + 1) * 2048 )) cut/v.iso >cut/short.iso
+case_ "volarc list: the set directory cut short" 1 \
+	"volarc: 'cut/short.iso': '.volarc/set.json': the volume ends at byte $(( (set_lsn + 1) * 2048 ))" -- \
+	"$ALTKIT" volarc list cut/short.iso
+cp cut/v.iso cut/past.iso
+sectors=$(( $(stat -c %s cut/past.iso) / 2048 ))
+rec cut/past.iso BIG.BIN\;1 $((sectors - 1)) >/dev/null
+mkdir cut/out
+case_ "volarc copy: a file whose extent runs past the volume's end" 1 \
+	"volarc: 'cut/past.iso': 'src/big.bin': the volume ends at byte $((sectors * 2048))" -- \
+	"$ALTKIT" volarc copy cut/past.iso src/big.bin --to cut/out
+rm -rf cut
+
 # Every byte of the directory records set to 255, every other one to 0: a
 # message and exit 0 or 1, never a crash or a hang.
 bad=
