@@ -56,6 +56,19 @@ int isofs_check_volume(const char *path)
 	return rc;
 }
 
+/* Rock Ridge on the volume, or a root directory record that cannot be read
+ * (isofs_walk says so, as in the other views). iso9660_have_rr leaks two
+ * strings when it cannot read the root's record (libcdio 2.1.0): it is
+ * only asked when the root can be read. */
+static bool have_rr(iso9660_t *iso)
+{
+	iso9660_stat_t *root = iso9660_ifs_stat(iso, "/");
+	if (!root)
+		return true;
+	iso9660_stat_free(root);
+	return iso9660_have_rr(iso, 1000) == yep;
+}
+
 int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 {
 	static const iso_extension_mask_t masks[] = {
@@ -75,7 +88,7 @@ int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 		iso9660_close(iso);
 		return -ENOTSUP;
 	}
-	if (view == ISOFS_VIEW_ROCKRIDGE && iso9660_have_rr(iso, 1000) != yep) {
+	if (view == ISOFS_VIEW_ROCKRIDGE && !have_rr(iso)) {
 		iso9660_close(iso);
 		return -ENOTSUP;
 	}
