@@ -59,8 +59,7 @@ int isofs_check_volume(const char *path)
 	return rc;
 }
 
-/* The size of a volume: an image file's, a block device's. 0 when unknown
- * (then no directory fits). */
+/* The size of a volume: an image file's, a block device's; 0 when unknown. */
 static uint64_t volume_bytes(const char *path)
 {
 	uint64_t bytes = 0;
@@ -79,10 +78,12 @@ static uint64_t volume_bytes(const char *path)
 
 /* libcdio reads a directory whole into a buffer of the size its record
  * claims, up to 4 GiB: every directory is checked against the volume's
- * size before libcdio is asked to read it (or a path through it). */
+ * size before libcdio is asked to read it (or a path through it). A
+ * volume of unknown size (a drive that does not say) is not checked. */
 static bool dir_fits(const struct isofs *fs, const iso9660_stat_t *st)
 {
-	return (uint64_t)st->lsn * ISO_BLOCKSIZE + (uint64_t)st->secsize * ISO_BLOCKSIZE <= fs->bytes;
+	return !fs->bytes ||
+	       (uint64_t)st->lsn * ISO_BLOCKSIZE + (uint64_t)st->secsize * ISO_BLOCKSIZE <= fs->bytes;
 }
 
 /* Rock Ridge on the volume: on the root directory's records, as every
