@@ -29,7 +29,7 @@ for c in fuzz_*.c; do
 	eps=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$tmp/$h.log")
 	ok "$rc" "$h: $T s of fuzzing, no crash, leak or hang ($last, $eps exec/s)" ||
 		diag "$(grep -m 1 -A 12 -E '==[0-9]+==ERROR|^==[0-9]+== ERROR|deadly signal|timeout after' "$tmp/$h.log")" \
-			"the input: $(ls "$tmp/$h"/crash-* "$tmp/$h"/leak-* "$tmp/$h"/timeout-* "$tmp/$h"/oom-* 2>/dev/null | head -n 1)"
+			"the input: $(for f in "$tmp/$h"/*-*; do [ -e "$f" ] && echo "$f"; done | head -n 1)"
 	set -- crashes/"$h"/*
 	[ -e "$1" ] || continue
 	timeout 120 "$B/bin/fuzz_$h" -timeout=10 -rss_limit_mb=2048 "$@" >"$tmp/$h.replay" 2>&1
