@@ -45,6 +45,12 @@ run: all
 test: all testsys deb
 	@scripts/run-tests
 
+# The libFuzzer harnesses (fuzz/), FUZZ_TIME seconds each (scripts/run-fuzz,
+# docs/fuzzing.md). make test runs each for a few seconds (tests/unit/fuzz.t).
+FUZZ_TIME ?= 600
+fuzz: deps
+	@FUZZ_TIME=$(FUZZ_TIME) scripts/run-fuzz
+
 bench: all
 	@scripts/run-bench $(BENCH)
 
@@ -82,4 +88,4 @@ deb: altkit
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps sysroot altkit host kernel initramfs efi iso testsys run test bench install deb clean
+.PHONY: all deps sysroot altkit host kernel initramfs efi iso testsys run test fuzz bench install deb clean

@@ -81,7 +81,10 @@ int cmd_isoread(int argc, char **argv)
 	} else {
 		fflush(stdout);
 		rc = isofs_read_file(fs, argv[p.ind + 2], 1);
-		if (rc < 0)
+		if (rc == -EUCLEAN)
+			errmsg("'%s': '%s': damaged directory tree: a directory on the way runs past the end "
+			       "of the volume", image, argv[p.ind + 2]);
+		else if (rc < 0)
 			errmsg_errno(rc, "'%s': '%s'", image, argv[p.ind + 2]);
 	}
 	isofs_close(fs);

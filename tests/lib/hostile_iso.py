@@ -7,6 +7,7 @@ joliet-empty-name (a Joliet directory record whose name has length 0),
 empty-name (the same in the primary tree, in /DIR),
 parent-loop (/DIR holds a directory record pointing back at the root),
 self-loop (/DIR holds a record pointing at /DIR itself),
+huge-dir (the primary root's record of /DIR says it is 4 GiB - 2 KiB long),
 flip:OFFSET:VALUE (the ok image with the byte at OFFSET set to VALUE; the
 primary root directory is at byte 23 * 2048, /DIR's records follow it)."""
 import struct
@@ -84,7 +85,8 @@ def image(kind):
     sectors.append(volume_descriptor(2, JROOT, True))
     sectors.append((bytes([255]) + b"CD001" + bytes([1])).ljust(S, b"\0"))
     sectors += [path_table(ROOT, False), path_table(ROOT, True), path_table(JROOT, False), path_table(JROOT, True)]
-    sectors.append(dirsector(ROOT, ROOT, [record(b"DIR", DIR, S, True)]))
+    dir_size = 0xFFFFF800 if kind == "huge-dir" else S
+    sectors.append(dirsector(ROOT, ROOT, [record(b"DIR", DIR, dir_size, True)]))
     sectors.append(dirsector(DIR, ROOT, dir_entries))
     sectors.append(HELLO.ljust(S, b"\0"))
     sectors.append(dirsector(JROOT, JROOT, jroot_entries))

@@ -86,7 +86,7 @@ like "$out" "used\+N%," "alt_disk_copy --help: used+N%"
 
 # ---- damaged ISO 9660 images: isoread, volarc --------------------------------
 iso() { "$PY" "$TOP/tests/lib/hostile_iso.py" "$1" "$2"; }
-for k in ok empty-name joliet-empty-name parent-loop self-loop; do iso "$k" "$k.iso"; done
+for k in ok empty-name joliet-empty-name parent-loop self-loop huge-dir; do iso "$k" "$k.iso"; done
 run "$ALTKIT" isoread --fs iso9660 ok.iso list
 is "$rc:$(printf '%s\n' "$out" | awk '{print $1, $NF}' | tr '\n' ' ')" "0:d /DIR - /DIR/HELLO.TXT;1 " "the sound image lists"
 loop="the directory's records are listed already (a loop)"
@@ -98,6 +98,12 @@ case_ "isoread: a record pointing at itself" 1 "isoread: 'self-loop.iso': damage
 	"$ALTKIT" isoread --fs iso9660 self-loop.iso list
 case_ "isoread: a name of length 0" 1 "isoread: 'empty-name.iso': damaged directory tree: '/DIR': $empty" -- \
 	"$ALTKIT" isoread --fs iso9660 empty-name.iso list
+past="the directory's records run past the end of the volume"
+case_ "isoread: a directory of 4 GiB on a small volume" 1 "isoread: 'huge-dir.iso': damaged directory tree: '/DIR': $past" -- \
+	"$ALTKIT" isoread --fs iso9660 huge-dir.iso list
+case_ "isoread cat: a path through a directory of 4 GiB" 1 \
+	"isoread: 'huge-dir.iso': '/dir/hello.txt': damaged directory tree: a directory on the way runs past the end of the volume" -- \
+	"$ALTKIT" isoread --fs iso9660 huge-dir.iso cat /dir/hello.txt
 run timeout 20 "$ALTKIT" isoread --fs joliet joliet-empty-name.iso list
 ok "$([ "$rc" -le 1 ]; echo $?)" "isoread: a Joliet name of length 0: no crash (exit $rc)"
 case_ "isoread: a FIFO" 1 "isoread: 'fifo': a FIFO, socket or character device, not an image file or optical drive" -- \
@@ -119,10 +125,47 @@ for k in parent-loop self-loop; do
 done
 case_ "volarc list: a name of length 0" 1 "volarc: 'empty-name.iso': damaged directory tree: '/DIR': $empty" -- \
 	"$ALTKIT" volarc list empty-name.iso
+case_ "volarc list --fs iso9660: a directory of 4 GiB on a small volume" 1 \
+	"volarc: 'huge-dir.iso': damaged directory tree: '/DIR': $past" -- "$ALTKIT" volarc list huge-dir.iso --fs iso9660
 case_ "volarc list: a FIFO" 1 "volarc: 'fifo' is a FIFO, socket or character device, not a volume image" -- \
 	"$ALTKIT" volarc list fifo
 case_ "volarc list: /dev/zero" 1 "volarc: '/dev/zero' is a FIFO, socket or character device, not a volume image" -- \
 	"$ALTKIT" volarc list /dev/zero
+
+# A volume cut short, and one whose file's extent runs past its end: the
+# message names the file on the volume that could not be read.
+mkdir cut
+(cd cut && mkdir src && head -c 300000 /dev/zero | tr '\0' x >src/big.bin &&
+	SOURCE_DATE_EPOCH=1700000000 VOLARC_CATALOG=$W/cut/none.db "$ALTKIT" volarc create v.iso src --serial CUT >/dev/null)
+# rec ISO NAME [NEWLSN]: the first sector of the primary tree's record of
+# NAME (as "SET.JSON;1"); with NEWLSN every record of it (the Joliet one too)
+# points there
+rec() {
+	"$PY" - "$@" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(sys.argv[2].encode()) - 33
+lsn = struct.unpack_from("<I", d, i + 2)[0]
+if len(sys.argv) > 3:
+    both = lambda n: struct.pack("<I", n) + struct.pack(">I", n)
+    d = d.replace(both(lsn), both(int(sys.argv[3])))
+    open(sys.argv[1], "wb").write(d)
+print(lsn)
+PY
+}
+set_lsn=$(rec cut/v.iso SET.JSON\;1)
+head -c $(( (set_lsn + 1) * 2048 )) cut/v.iso >cut/short.iso
+case_ "volarc list: the set directory cut short" 1 \
+	"volarc: 'cut/short.iso': '.volarc/set.json': the volume ends at byte $(( (set_lsn + 1) * 2048 ))" -- \
+	"$ALTKIT" volarc list cut/short.iso
+cp cut/v.iso cut/past.iso
+sectors=$(( $(stat -c %s cut/past.iso) / 2048 ))
+rec cut/past.iso BIG.BIN\;1 $((sectors - 1)) >/dev/null
+mkdir cut/out
+case_ "volarc copy: a file whose extent runs past the volume's end" 1 \
+	"volarc: 'cut/past.iso': 'src/big.bin': the volume ends at byte $((sectors * 2048))" -- \
+	"$ALTKIT" volarc copy cut/past.iso src/big.bin --to cut/out
+rm -rf cut
 
 # Every byte of the directory records set to 255, every other one to 0: a
 # message and exit 0 or 1, never a crash or a hang.
@@ -150,6 +193,6 @@ case_ "dupopt: an id that is not UTF-8" 2 \
 	"dupopt: --new-volume-id 'A\\377': '\\377' is not allowed: ISO 9660 volume identifiers use A-Z, 0-9 and _" -- \
 	"$ALTKIT" dupopt ok.iso out.iso --new-volume-id $'A\xff'
 
-rm -f ok.iso empty-name.iso joliet-empty-name.iso parent-loop.iso self-loop.iso
+rm -f ok.iso empty-name.iso joliet-empty-name.iso parent-loop.iso self-loop.iso huge-dir.iso
 is "$(state)" "$before" "nothing was written by any refused run"
 done_testing

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 struct isofs {
 	iso9660_t *iso;
 	char volume_id[64];
+	uint64_t bytes;         /* the volume's size: no directory reaches past it */
 };
 
 int isofs_view_parse(const char *s, enum isofs_view *view)
@@ -56,6 +59,60 @@ int isofs_check_volume(const char *path)
 	return rc;
 }
 
+/* The size of a volume: an image file's, a block device's; 0 when unknown. */
+static uint64_t volume_bytes(const char *path)
+{
+	uint64_t bytes = 0;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		if (S_ISREG(st.st_mode))
+			bytes = (uint64_t)st.st_size;
+		else if (S_ISBLK(st.st_mode) && ioctl(fd, BLKGETSIZE64, &bytes) < 0)
+			bytes = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return bytes;
+}
+
+/* libcdio reads a directory whole into a buffer of the size its record
+ * claims, up to 4 GiB: every directory is checked against the volume's
+ * size before libcdio is asked to read it (or a path through it). A
+ * volume of unknown size (a drive that does not say) is not checked. */
+static bool dir_fits(const struct isofs *fs, const iso9660_stat_t *st)
+{
+	return !fs->bytes ||
+	       (uint64_t)st->lsn * ISO_BLOCKSIZE + (uint64_t)st->secsize * ISO_BLOCKSIZE <= fs->bytes;
+}
+
+/* Rock Ridge on the volume: on the root directory's records, as every
+ * Rock Ridge volume has it (its "." carries the SP and RR entries). Not
+ * iso9660_have_rr, which reads the directories below the root unchecked
+ * and leaks when the root's record cannot be read (libcdio 2.1.0). A root
+ * that cannot be read counts as Rock Ridge: isofs_walk then says what is
+ * wrong, as in the other views. */
+static bool have_rr(const struct isofs *fs)
+{
+	iso9660_stat_t *root = iso9660_ifs_stat(fs->iso, "/");
+	if (!root)
+		return true;
+	bool fits = dir_fits(fs, root), rr = false;
+	iso9660_stat_free(root);
+	if (!fits)
+		return true;
+	CdioISO9660FileList_t *list = iso9660_ifs_readdir(fs->iso, "/");
+	CdioListNode_t *node;
+	if (!list)
+		return true;
+	_CDIO_LIST_FOREACH(node, list) {
+		const iso9660_stat_t *st = _cdio_list_node_data(node);
+		rr |= st->rr.b3_rock == yep;
+	}
+	iso9660_filelist_free(list);
+	return rr;
+}
+
 int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 {
 	static const iso_extension_mask_t masks[] = {
@@ -71,16 +128,14 @@ int isofs_open(const char *path, enum isofs_view view, struct isofs **out)
 	iso9660_t *iso = iso9660_open_ext(path, masks[view]);
 	if (!iso)
 		return -EMEDIUMTYPE;
-	if (view == ISOFS_VIEW_JOLIET && iso9660_ifs_get_joliet_level(iso) == 0) {
-		iso9660_close(iso);
-		return -ENOTSUP;
-	}
-	if (view == ISOFS_VIEW_ROCKRIDGE && iso9660_have_rr(iso, 1000) != yep) {
-		iso9660_close(iso);
-		return -ENOTSUP;
-	}
 	struct isofs *fs = xcalloc(1, sizeof(*fs));
 	fs->iso = iso;
+	fs->bytes = volume_bytes(path);
+	if ((view == ISOFS_VIEW_JOLIET && iso9660_ifs_get_joliet_level(iso) == 0) ||
+	    (view == ISOFS_VIEW_ROCKRIDGE && !have_rr(fs))) {
+		isofs_close(fs);
+		return -ENOTSUP;
+	}
 	char *vid = NULL;
 	if (iso9660_ifs_get_volume_id(iso, &vid) && vid)
 		snprintf(fs->volume_id, sizeof(fs->volume_id), "%s", vid);
@@ -170,6 +225,8 @@ static bool usable_name(const char *name)
 
 static int walk_dir(struct walk *w, const char *dir, unsigned depth, const iso9660_stat_t *self);
 
+#define DIR_PAST_END "the directory's records run past the end of the volume"
+
 /* One entry of dir: to the callback, then into it if it is a directory. */
 static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st, unsigned depth)
 {
@@ -187,6 +244,8 @@ static int walk_entry(struct walk *w, const char *dir, const iso9660_stat_t *st,
 		rc = damaged(w, path, "deeper than " ISOFS_STR(ISOFS_DEPTH_MAX) " directories");
 	else if (ent.is_dir && !seen_add(w, ent.lsn))
 		rc = damaged(w, path, "the directory's records are listed already (a loop)");
+	else if (ent.is_dir && !dir_fits(w->fs, st))
+		rc = damaged(w, path, DIR_PAST_END);
 	if (rc == 0)
 		rc = w->cb(&ent, w->arg);
 	if (rc == 0 && ent.is_dir)
@@ -245,18 +304,47 @@ int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *ar
 	if (!root)
 		return err_set(e, -EIO, "cannot read the root directory");
 	seen_add(&w, (uint32_t)root->lsn);
-	int rc = walk_dir(&w, "/", 0, root);
+	int rc = dir_fits(fs, root) ? walk_dir(&w, "/", 0, root) : damaged(&w, "/", DIR_PAST_END);
 	iso9660_stat_free(root);
 	free(w.seen);
 	return rc;
 }
 
+/* The file at path, each directory on the way checked by dir_fits before
+ * libcdio reads it: NULL with *rc -ENOENT or -EUCLEAN (a directory runs
+ * past the end of the volume). */
+static iso9660_stat_t *stat_checked(struct isofs *fs, const char *path, int *rc)
+{
+	iso9660_stat_t *dir = iso9660_ifs_stat(fs->iso, "/");
+	char *prefix = xstrdup(path), *slash = prefix;
+	*rc = 0;
+	while (*rc == 0) {
+		if (!dir || dir->type != _STAT_DIR)
+			*rc = -ENOENT;
+		else if (!dir_fits(fs, dir))
+			*rc = -EUCLEAN;
+		iso9660_stat_free(dir);
+		dir = NULL;
+		if (*rc < 0 || !*slash || !(slash = strchr(slash + 1, '/')))
+			break;
+		*slash = '\0';
+		dir = iso9660_ifs_stat_translate(fs->iso, prefix);
+		*slash = '/';
+	}
+	free(prefix);
+	iso9660_stat_t *st = *rc == 0 ? iso9660_ifs_stat_translate(fs->iso, path) : NULL;
+	if (!st && *rc == 0)
+		*rc = -ENOENT;
+	return st;
+}
+
 int isofs_read_file(struct isofs *fs, const char *path, int fd)
 {
 	enum { CHUNK = 32 };   /* sectors per read */
-	iso9660_stat_t *st = iso9660_ifs_stat_translate(fs->iso, path);
+	int rc;
+	iso9660_stat_t *st = stat_checked(fs, path, &rc);
 	if (!st)
-		return -ENOENT;
+		return rc;
 	if (st->type == _STAT_DIR) {
 		iso9660_stat_free(st);
 		return -EISDIR;
@@ -264,7 +352,6 @@ int isofs_read_file(struct isofs *fs, const char *path, int fd)
 	char *buf = xmalloc(CHUNK * ISO_BLOCKSIZE);
 	uint64_t left = st->size;
 	lsn_t lsn = st->lsn;
-	int rc = 0;
 	while (left > 0) {
 		long n = iso9660_iso_seek_read(fs->iso, buf, lsn, CHUNK);
 		if (n <= 0) {

@@ -46,12 +46,16 @@ const char *isofs_volume_id(const struct isofs *fs);
  * A damaged tree ends the walk with -EUCLEAN and e (may be NULL) saying
  * "damaged directory tree: 'PATH': why": a record with an empty name or
  * one holding '/', a directory whose extent was listed already (a loop, such
- * as a record pointing back at its parent or itself), more than
+ * as a record pointing back at its parent or itself), a directory whose
+ * records run past the end of the volume (libcdio would allocate what the
+ * record claims, up to 4 GiB), more than
  * ISOFS_DEPTH_MAX levels or ISOFS_ENTRIES_MAX entries. -EIO: "cannot read
  * the directory 'PATH'". */
 int isofs_walk(struct isofs *fs, int (*cb)(const struct isofs_entry *e, void *arg), void *arg, struct err *e);
 
-/* Write the contents of the file at PATH to fd. */
+/* Write the contents of the file at PATH to fd: 0, -ENOENT, -EISDIR, -EIO,
+ * -EUCLEAN (a directory on the way runs past the end of the volume) or the
+ * write's -errno. */
 int isofs_read_file(struct isofs *fs, const char *path, int fd);
 
 int isofs_view_parse(const char *s, enum isofs_view *view);

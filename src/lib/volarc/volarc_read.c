@@ -353,8 +353,10 @@ int volarc_reader_read(struct volarc_reader *r, const struct volarc_entry *en, v
 			return err_set(e, -EBADMSG, "'%s': damaged volume: its bytes are not where the set directory "
 					"says on volume %u ('%s')", en->name, p->vol, v->path);
 		int rc = volarc_vol_read(v, f, hash_sink, &h, e);
-		if (rc < 0 && !h.sink_failed)
-			return err_prefix(e, "'%s'", en->name);        /* which file the volume failed */
+		/* which file the volume failed: the volume's message names the
+		 * piece, which is the file itself unless it was split */
+		if (rc < 0 && !h.sink_failed && strcmp(p->path, en->name) != 0)
+			return err_prefix(e, "'%s'", en->name);
 		if (rc < 0)
 			return rc;
 	}

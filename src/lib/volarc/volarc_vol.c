@@ -282,8 +282,11 @@ void volarc_vol_close(struct volarc_vol *v)
 	free(v);
 }
 
-static int read_extent(const struct volarc_vol *v, uint64_t at, uint64_t len, unsigned char *buf, size_t chunk,
-		       volarc_sink sink, void *arg, struct err *e)
+/* A read that fails names the volume and the file on it ("'vol1.iso':
+ * '.volarc/set.json': the volume ends at byte N"): a volume cut short
+ * loses some files and not others. */
+static int read_extent(const struct volarc_vol *v, const struct volarc_file *f, uint64_t at, uint64_t len,
+		       unsigned char *buf, size_t chunk, volarc_sink sink, void *arg, struct err *e)
 {
 	posix_fadvise(v->fd, (off_t)at, (off_t)len, POSIX_FADV_SEQUENTIAL);
 	while (len > 0) {
@@ -292,8 +295,8 @@ static int read_extent(const struct volarc_vol *v, uint64_t at, uint64_t len, un
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return err_set(e, n < 0 ? -errno : -EIO, "'%s': %s at byte %" PRIu64, v->path,
-					n < 0 ? strerror(errno) : "the volume ends", at);
+			return err_set(e, n < 0 ? -errno : -EIO, "'%s': '%s': %s at byte %" PRIu64, v->path,
+					f->path, n < 0 ? strerror(errno) : "the volume ends", at);
 		int rc = sink(arg, buf, (size_t)n);
 		if (rc < 0)
 			return rc;
@@ -314,7 +317,7 @@ int volarc_vol_read(const struct volarc_vol *v, const struct volarc_file *f, vol
 	int rc = 0;
 	for (int i = 0; i < f->nextents && left > 0 && rc == 0; i++) {
 		uint64_t len = f->extents[i].size < left ? f->extents[i].size : left;
-		rc = read_extent(v, (uint64_t)f->extents[i].lsn * VOLARC_SECTOR, len, buf, chunk, sink, arg, e);
+		rc = read_extent(v, f, (uint64_t)f->extents[i].lsn * VOLARC_SECTOR, len, buf, chunk, sink, arg, e);
 		left -= len;
 	}
 	free(buf);
