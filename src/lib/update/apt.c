@@ -305,7 +305,11 @@ int apt_install(const struct apt_ctx *a, struct err *e)
 	push(&v, "install");
 	for (size_t i = 0; i < a->r->n; i++)
 		push(&v, a->r->items[i]);
-	say(a, "apt-get install: %s", a->r->items[0]);
+	char list[400];
+	size_t n = 0;
+	for (size_t i = 0; i < a->r->n && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? " " : "", a->r->items[i]);
+	say(a, "apt-get install %s", list);
 	if ((rc = run_shown(a, &v, &s)) != 0)
 		return failed(&v, "install", rc, &s, e);
 	return 0;

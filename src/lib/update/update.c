@@ -71,7 +71,8 @@ static void after_failure(const struct apt_ctx *a, struct err *e)
 	char *audit = apt_audit(a, &ae);
 	snprintf(msg, sizeof(msg), "%s", e->msg);
 	if (removed[0])
-		snprintf(e->msg, sizeof(e->msg), "%s\nleft half-installed, so removed again to keep the clone's package database consistent: %s", msg, removed);
+		snprintf(e->msg, sizeof(e->msg), "%s\nleft half-installed, so removed again to keep the clone's "
+			 "package database consistent: %s", msg, removed);
 	if (!audit || audit[0]) {
 		size_t l = strlen(e->msg);
 		snprintf(e->msg + l, sizeof(e->msg) - l, "\n'dpkg --audit' in the clone still reports: %.300s",
