@@ -78,6 +78,13 @@ adc "-e a FIFO" "-e 'fifo': a FIFO, not a regular file" -e fifo
 adc "-e a 300 KB line" "'long.list' line 1: invalid pattern '$A255': longer than 4096 bytes" -e long.list
 adc "-e nested repetition" "'nest.list' line 1: invalid pattern 'a\\{1,255\\}\\{1,255\\}\\{1,255\\}': $reason_nest" -e nest.list
 adc "a name with a newline" "-R 'new\\nline': No such file or directory" -R $'new\nline'
+adc "-b /dev/zero" "-b '/dev/zero': a character device, not a regular file" -l somedir -b /dev/zero
+adc "-b a FIFO" "-b 'fifo': a FIFO, not a regular file" -l somedir -b fifo
+adc "-f a directory" "-f 'somedir': a directory, not a regular file" -l somedir -f somedir
+adc "-f 2 MiB" "-f 'huge.list': larger than 1 MiB" -l somedir -f huge.list
+adc "-l a FIFO" "-l 'fifo': not a directory" -l fifo -w marker
+adc "-l /dev/zero" "-l '/dev/zero': not a directory" -l /dev/zero -w marker
+adc "-l an empty directory" "-l 'somedir': no .deb files and no Packages index in it" -l somedir -w marker
 adc "the first bad file in option order (-e -i -R -x -s)" "-i 'fifo': a FIFO, not a regular file" \
 	-s somedir -R /dev/zero -i fifo -e layout
 run "$ALTKIT" alt_disk_copy --help
