@@ -42,7 +42,10 @@ testsys: initramfs kernel
 run: all
 	@scripts/run-demo
 
-test: all testsys deb
+# The Debian fixtures build in the background meanwhile (scripts/start-fixtures).
+test: deps
+	@scripts/start-fixtures
+	@$(MAKE) --no-print-directory all testsys deb
 	@scripts/run-tests
 
 # The libFuzzer harnesses (fuzz/), FUZZ_TIME seconds each (scripts/run-fuzz,
