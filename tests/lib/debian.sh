@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Host side of the Debian 12 tests: source after tap.sh and vm.sh (VM_IMAGE=other).
 #   debian_fixture VARIANT DIR
 # builds (or unpacks from the cache) scripts/build-debian-fixture VARIANT and
