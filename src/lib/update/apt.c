@@ -254,8 +254,8 @@ static int upgrades_wanted(const struct apt_ctx *a, struct err *e)
 	apt_get(a, &v);
 	user_flags(a, &v);
 	push(&v, "-s");
-	push(&v, "upgrade");
-	push(&v, "--with-new-pkgs");
+	push(&v, "dist-upgrade");
+	push(&v, "--no-remove");
 	char *out = run_captured(a, &v, e);
 	if (!out)
 		return -EIO;
@@ -286,11 +286,11 @@ int apt_install(const struct apt_ctx *a, struct err *e)
 		} else {
 			apt_get(a, &v);
 			user_flags(a, &v);
-			push(&v, "upgrade");
-			push(&v, "--with-new-pkgs");
-			say(a, "apt-get upgrade: update_all from '%s'", a->loc->path);
+			push(&v, "dist-upgrade");
+			push(&v, "--no-remove");
+			say(a, "apt-get dist-upgrade --no-remove: update_all from '%s'", a->loc->path);
 			if ((rc = run_shown(a, &v, &s)) != 0)
-				return failed(&v, "upgrade", rc, &s, e);
+				return failed(&v, "dist-upgrade", rc, &s, e);
 		}
 	}
 	if (a->r->n == 0)
