@@ -283,7 +283,8 @@ is "$err" "dupopt: '$tmp/v1.iso': sectors 20-21 differ from what was written
 dupopt: '$tmp/v1.iso': sector 300 differs from what was written" "--verify names the sectors that differ"
 
 # ---- signals during the write are held off ----
-# slow=: every 1 MiB read of the source waits, so the write lasts ~2 s
+# slow=: every 1 MiB read of the source waits 300 ms, so the write lasts ~6 s:
+# long enough for started() to see it on a loaded machine (2 s was not)
 head -c $((20 * 1048576)) /dev/urandom >"$tmp/slow.img"
 # (a shell's background job ignores SIGINT: the wrapper lets it act again)
 dfl() { exec python3 -c 'import os, signal, sys
@@ -300,7 +301,7 @@ started() {
 }
 for sig in TERM INT HUP; do
 	rm -f "$tmp/s.img"
-	DUPOPT_TEST_FAULTS=slow=100 dfl "$ALTKIT" dupopt "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
+	DUPOPT_TEST_FAULTS=slow=300 dfl "$ALTKIT" dupopt "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
 	pid=$!
 	started
 	kill -"$sig" "$pid"
@@ -313,7 +314,7 @@ dupopt: '$tmp/s.img' is complete; the held-off SIG$sig takes effect now" "SIG$si
 done
 # a SIGINT the job ignores (a shell's background job): not even a notice
 rm -f "$tmp/s.img"
-DUPOPT_TEST_FAULTS=slow=100 "$ALTKIT" dupopt "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
+DUPOPT_TEST_FAULTS=slow=300 "$ALTKIT" dupopt "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
 pid=$!
 started
 kill -INT "$pid"
@@ -335,7 +336,7 @@ if [ "$probe_state" != T ]; then
 	for _ in 1 2 3 4; do skip "SIGTSTP cannot stop a job in this process group (orphaned)"; done
 else
 rm -f "$tmp/s.img"
-DUPOPT_TEST_FAULTS=slow=100 "$ALTKIT" dupopt --verify "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
+DUPOPT_TEST_FAULTS=slow=300 "$ALTKIT" dupopt --verify "$tmp/slow.img" "$tmp/s.img" >"$tmp/s.out" 2>"$tmp/s.err" &
 pid=$!
 started
 kill -TSTP "$pid"
