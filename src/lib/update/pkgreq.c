@@ -110,11 +110,6 @@ int pkgreq_wanted(const struct pkgreq *r)
 	return r->update_all || r->n > 0;
 }
 
-int pkgreq_system(const struct pkgreq *r)
-{
-	return r->location && strcmp(r->location, "system") == 0;
-}
-
 int pkgreq_check(const struct pkgreq *r, struct err *e)
 {
 	if (r->location && !pkgreq_wanted(r))

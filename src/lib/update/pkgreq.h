@@ -36,7 +36,5 @@ int pkgreq_set_flags(struct pkgreq *r, const char *words, struct err *e);
 int pkgreq_check(const struct pkgreq *r, struct err *e);
 /* Anything asked for at all. */
 int pkgreq_wanted(const struct pkgreq *r);
-/* "system": the clone's own repositories. */
-int pkgreq_system(const struct pkgreq *r);
 void pkgreq_release(struct pkgreq *r);
 #endif
