@@ -24,19 +24,6 @@ static int remember(const struct isofs_entry *en, void *arg)
 	return 0;
 }
 
-/* libcdio 2.1.0 leaks a Rock Ridge symlink's text inside its directory
- * reads (rock.c's realloc_symlink allocates anew when an SL entry follows an
- * empty one; _fs_iso_stat_traverse frees a record with free(), not
- * iso9660_stat_free): a few bytes per hostile record, not ours to fix here
- * (fuzz/crashes/isofs/leak-libcdio-rr-symlink). Matched by the library's
- * module: it has no frame pointers, so the fast unwinder stops in it. What
- * libcdio allocates is libcdio's; no allocation of ours happens below it. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libiso9660.so\n";
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int null = -1;

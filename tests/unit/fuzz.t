@@ -11,7 +11,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/fuzz.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 command -v clang-14 >/dev/null || fail_all "clang-14 is installed (scripts/install-deps)"
-if ! nice make --no-print-directory -s -C "$TOP/src" O="$B" FUZZ=1 fuzz >"$tmp/build.log" 2>&1; then
+if ! { nice "$TOP/scripts/build-fuzz-libcdio" "$B/libcdio" && nice make --no-print-directory -s -C "$TOP/src" O="$B" FUZZ=1 fuzz; } >"$tmp/build.log" 2>&1; then
 	fail_all "the harnesses build (make -C src O=build/fuzz FUZZ=1 fuzz)" "$(tail -n 20 "$tmp/build.log")"
 fi
 ok 0 "the harnesses build"
