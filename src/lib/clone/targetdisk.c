@@ -11,6 +11,7 @@
 
 #include "lvm.h"
 #include "mounts.h"
+#include "samedev.h"
 #include "targetdisk.h"
 
 /* "'vdb': <reason>" */
@@ -118,8 +119,10 @@ static int same_node(dev_t rdev, const struct node *nodes, size_t nn)
 	return -1;
 }
 
-/* In a VG: the disk itself or one of its partitions is a PV. */
-static int check_pvs(const char *arg, const char *source_vg, const struct node *nodes, size_t nn, struct err *e)
+/* In a VG: a PV on the disk, on one of its partitions, or on anything that
+ * reaches them (a loop device backed by a file there, a dm or md device
+ * stacked on them): samedev compares what the paths finally reach. */
+static int check_pvs(const char *arg, const char *dev, const char *source_vg, struct err *e)
 {
 	struct lvm_pv *pvs;
 	size_t npv;
@@ -127,8 +130,7 @@ static int check_pvs(const char *arg, const char *source_vg, const struct node *
 	if (lvm_pvs(NULL, &pvs, &npv, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < npv && rc == 0; i++) {
-		struct stat st;
-		if (stat(pvs[i].name, &st) < 0 || !S_ISBLK(st.st_mode) || same_node(st.st_rdev, nodes, nn) < 0)
+		if (samedev(dev, pvs[i].name, NULL, 0, NULL) != 1)
 			continue;
 		if (!pvs[i].vg_name[0])
 			rc = refuse(e, arg, "holds an LVM physical volume (%s) outside any volume group; run 'lvm pvremove' first", pvs[i].name);
@@ -199,7 +201,7 @@ int target_disk_check(const char *arg, const char *source_vg, struct target_disk
 		return refuse(e, arg, "cannot be read from sysfs", "");
 	d->major = nodes[0].major;
 	d->minor = nodes[0].minor;
-	if ((rc = check_pvs(arg, source_vg, nodes, nn, e)) < 0)
+	if ((rc = check_pvs(arg, d->dev, source_vg, e)) < 0)
 		return rc;
 	return check_users(arg, name, nodes, nn, e);
 }

@@ -38,6 +38,11 @@ refuse 1 "^alt_disk_copy: 'vda2': is a partition, not a whole disk$" -d vda2
 refuse 1 "^alt_disk_copy: 'nosuch': no such disk$" -d nosuch
 refuse 1 "^alt_disk_copy: 'vdd': is in use by volume group 'datavg'$" -d vdd
 refuse 1 "^alt_disk_copy: 'vde': is mounted \('vde' on /run/t/e\)$" -d vde
+# a PV that reaches vde only through a loop device backed by a file on it
+truncate -s 16M /run/t/e/pv.img && loopdev=$(losetup -f) && losetup "$loopdev" /run/t/e/pv.img &&
+	lvm vgcreate -q loopvg "$loopdev" >/dev/null 2>&1
+refuse 1 "^alt_disk_copy: 'vde': is in use by volume group 'loopvg'$" -d vde
+lvm vgremove -q -f loopvg >/dev/null 2>&1; lvm pvremove -q "$loopdev" >/dev/null 2>&1; losetup -d "$loopdev"
 refuse 1 "^alt_disk_copy: 'vdc': too small: the used data needs at least [0-9]+ MiB, the disks hold [0-9]+ MiB$" -d vdc
 refuse 2 "^alt_disk_copy: 'vdb' is named twice in -d$" -d "vdb vdb"
 refuse 2 "^alt_disk_copy: -P '13': expected 1, 2, 3, 12, 23 or all$" -P 13 -d vdb
