@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The body of tests/vm/debian_lifecycle.t (VARIANT=a) and
-# tests/debian_lifecycle_b.t.pending (VARIANT=b): a stock Debian 12
+# tests/vm/debian_lifecycle_b.t (VARIANT=b): a stock Debian 12
 # (scripts/build-debian-fixture VARIANT) through its life with altkit, every
 # start through OVMF's own boot list with one kept variable store:
 #   a: shim + GRUB, initramfs-tools, systemd, root and var on rootvg
