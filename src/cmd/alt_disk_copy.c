@@ -340,7 +340,7 @@ int cmd_alt_disk_copy(int argc, char **argv)
 	int rc = parse(&cl, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	clone_cli_setup(cl.debug, isatty(1) && isatty(2) && !cl.c.o.verbose, isatty(1) || cl.c.o.verbose);
+	clone_cli_setup(cl.debug, cl.c.o.verbose ? 0 : -1, isatty(1) || cl.c.o.verbose);
 	if (check_files(&cl, &ex) < 0) {
 		exclude_free(ex);
 		pkgreq_release(&cl.update);

@@ -9,13 +9,18 @@
 
 #include "altkit.h"
 #include "clone_cli.h"
+#include "progress.h"
 #include "layout.h"
 #include "run.h"
+
+static struct progress progress;
 
 static void say(void *arg, const char *msg)
 {
 	(void)arg;
+	progress_pause(&progress);
 	fprintf(stderr, "alt_disk_copy: %s\n", msg);
+	progress_resume(&progress);
 }
 
 void clone_cli_say(const char *fmt, ...)
@@ -31,71 +36,58 @@ void clone_cli_say(const char *fmt, ...)
 static void copied(void *arg, const char *path)
 {
 	(void)arg;
+	progress_pause(&progress);
 	printf("%s\n", path);
+	progress_resume(&progress);
 }
 
 static void warn(void *arg, const char *msg)
 {
 	(void)arg;
+	progress_pause(&progress);
 	errmsg("%s", msg);
+	progress_resume(&progress);
 }
 
-/* A progress line, redrawn on a terminal while a filesystem is copied. */
-struct progress {
-	struct copytree_stats *stats;
-	const char *name;
-	uint64_t total;
-	volatile int done, shown;
-	pthread_t th;
-};
+/* The progress line while a filesystem is copied (cmd/progress.h). */
+static enum progress_mode progress_line;
+static int show_pkg_lines;
 
-static void *progress_thread(void *arg)
+static bool poll_copy(void *arg, uint64_t *done, uint64_t *total, char *detail, size_t len)
 {
-	struct progress *p = arg;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!p->done) {
-		usleep(250000);
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		double secs = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
-		uint64_t bytes = atomic_load(&p->stats->bytes);
-		double rate = secs > 0 ? (double)bytes / secs : 0;
-		double eta = rate > 0 && p->total > bytes ? (double)(p->total - bytes) / rate : 0;
-		fprintf(stderr, "\r%s: %llu files, %llu MiB of %llu MiB, %.1f MiB/s, ETA %.0f s   ",
-			p->name, (unsigned long long)atomic_load(&p->stats->files),
-			(unsigned long long)(bytes >> 20), (unsigned long long)(p->total >> 20),
-			rate / 1048576.0, eta);
+	const struct clone_copying *cp = arg;
+	*done = atomic_load(cp->bytes);
+	*total = atomic_load(cp->total);
+	if (cp->files) {
+		uint64_t n = atomic_load(cp->files);
+		snprintf(detail, len, "%llu file%s", (unsigned long long)n, n == 1 ? "" : "s");
 	}
-	fputc('\n', stderr);
-	return NULL;
+	return atomic_load(cp->flushing);
 }
 
-static struct progress progress;
-static int show_progress, show_pkg_lines;
-
-static void copy_start(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total)
+static void copy_start(void *arg, const struct clone_copying *cp)
 {
 	(void)arg;
-	progress = (struct progress){ .stats = stats, .name = mountpoint, .total = total };
-	progress.shown = show_progress && pthread_create(&progress.th, NULL, progress_thread, &progress) == 0;
+	char what[256];
+	snprintf(what, sizeof(what), "copying %s (%s)", cp->mountpoint, cp->how);
+	progress_begin(&progress, progress_line, what, atomic_load(cp->total));
+	progress_watch(&progress, poll_copy, (void *)cp);
 }
 
 static void copy_end(void *arg)
 {
 	(void)arg;
-	if (progress.shown) {
-		progress.done = 1;
-		pthread_join(progress.th, NULL);
-	}
+	progress_end(&progress);
 }
 
 static void trace(char *const argv[])
 {
+	progress_pause(&progress);
 	fputs("+", stderr);
 	for (int i = 0; argv[i]; i++)
 		fprintf(stderr, " %s", argv[i]);
 	fputc('\n', stderr);
+	progress_resume(&progress);
 }
 
 /* The package manager's own output, as it comes. */
@@ -110,11 +102,11 @@ static void pkg_line(void *arg, const char *line)
 
 const struct clone_report clone_cli_report = { say, copied, warn, copy_start, copy_end, pkg_line, NULL };
 
-void clone_cli_setup(int debug, int progress_line, int pkg_lines)
+void clone_cli_setup(int debug, int progress_asked, int pkg_lines)
 {
 	if (debug)
 		run_trace = trace;
-	show_progress = progress_line;
+	progress_line = progress_mode(progress_asked);
 	show_pkg_lines = pkg_lines;
 }
 

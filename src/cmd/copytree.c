@@ -10,13 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testhook.h"
 #include "altkit.h"
+#include "blockdev.h"
 #include "exclude_cli.h"
 #include "copytree.h"
 #include "exclude.h"
 #include "opt.h"
 #include "pathquote.h"
+#include "progress.h"
 #include "treediff.h"
 #include "xalloc.h"
 
@@ -56,16 +57,12 @@ struct errrec {
 
 struct run {
 	const char *src, *dst;
-	bool verbose, json, progress, progress_tty;
+	bool verbose, json, watched;    /* watched: a progress line was asked for */
 	struct copytree_stats st;
-	pthread_mutex_t out_lock;       /* the terminal: progress line and messages */
-	bool line_shown;
+	struct progress prog;
 	struct errrec *errs;
 	size_t nerrs, errs_cap;
 	struct timespec t0;
-	uint64_t used;                  /* bytes used on SRC's filesystem, for ETA */
-	volatile bool done;
-	pthread_cond_t done_cond;
 };
 
 static double elapsed(const struct run *r)
@@ -94,14 +91,6 @@ static char *full_path(const char *top, const char *rel)
 	return p;
 }
 
-static void clear_line(struct run *r)
-{
-	if (r->line_shown) {
-		fputs("\r\033[K", stderr);
-		r->line_shown = false;
-	}
-}
-
 static const char *reason(int err)
 {
 	return err >= CTE_BASE ? copytree_strerror(err) : strerror(err);
@@ -125,8 +114,7 @@ static void on_report(void *arg, const struct copytree_report *rep)
 	const char *top = rep->side == CT_SRC ? r->src : r->dst;
 	char *path = full_path(top, rep->path);
 	char *q = path_quote(path);
-	pthread_mutex_lock(&r->out_lock);
-	clear_line(r);
+	progress_pause(&r->prog);
 	switch (rep->kind) {
 	case CT_COPIED: {
 		char *rq = path_quote(rep->path);
@@ -177,70 +165,38 @@ static void on_report(void *arg, const struct copytree_report *rep)
 		remember(r, path, rep->op, reason(rep->err));
 		break;
 	}
-	pthread_mutex_unlock(&r->out_lock);
+	progress_resume(&r->prog);
 	free(q);
 	free(path);
 }
 
-static void human(char *buf, size_t size, double bytes)
-{
-	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	int u = 0;
-	while (bytes >= 1024 && u < 5) {
-		bytes /= 1024;
-		u++;
-	}
-	snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
-}
-
-static void show_progress(struct run *r)
-{
-	uint64_t files = atomic_load(&r->st.files), bytes = atomic_load(&r->st.bytes);
-	uint64_t dirs = atomic_load(&r->st.dirs);
-	double t = elapsed(r), rate = t > 0 ? (double)bytes / t : 0;
-	char b[32], rt[32], eta[32] = "";
-	human(b, sizeof(b), (double)bytes);
-	human(rt, sizeof(rt), rate);
-	if (r->used > bytes && rate > 0) {
-		double left = (double)(r->used - bytes) / rate;
-		unsigned s = left > 359999 ? 359999 : (unsigned)left;
-		snprintf(eta, sizeof(eta), "  ETA %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-	}
-	pthread_mutex_lock(&r->out_lock);
-	if (r->progress_tty)
-		fputs("\r\033[K", stderr);
-	fprintf(stderr, "copytree: %llu files, %llu dirs, %s, %s/s%s",
-		(unsigned long long)files, (unsigned long long)dirs, b, rt, eta);
-	if (r->progress_tty) {
-		r->line_shown = true;
-	} else {
-		fputc('\n', stderr);
-	}
-	fflush(stderr);
-	pthread_mutex_unlock(&r->out_lock);
-}
-
-static void *progress_thread(void *arg)
+/* The progress line's figures (cmd/progress.h). */
+static bool poll_copy(void *arg, uint64_t *done, uint64_t *total, char *detail, size_t len)
 {
 	struct run *r = arg;
-	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-	double every = r->progress_tty ? 0.5 : 5.0;
-	const char *ms = testhook(HOOK_PROGRESS_MS);
-	if (ms && atoi(ms) > 0)
-		every = atoi(ms) / 1000.0;
-	pthread_mutex_lock(&m);
-	while (!r->done) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		long ns = ts.tv_nsec + (long)(every * 1e9);
-		ts.tv_sec += ns / 1000000000L;
-		ts.tv_nsec = ns % 1000000000L;
-		pthread_cond_timedwait(&r->done_cond, &m, &ts);
-		if (!r->done)
-			show_progress(r);
-	}
-	pthread_mutex_unlock(&m);
-	return NULL;
+	(void)total;
+	uint64_t files = atomic_load(&r->st.files), dirs = atomic_load(&r->st.dirs);
+	*done = atomic_load(&r->st.bytes);
+	snprintf(detail, len, "%llu file%s, %llu dir%s", (unsigned long long)files, files == 1 ? "" : "s",
+		 (unsigned long long)dirs, dirs == 1 ? "" : "s");
+	return atomic_load(&r->st.flushing);
+}
+
+/* What the copy of SRC is expected to write, for the time left: what its
+ * filesystem holds when SRC is that filesystem's root; else not known. */
+static uint64_t expected_bytes(const char *src)
+{
+	struct stat a, b;
+	struct statvfs sv;
+	size_t n = strlen(src) + 4;
+	char *up = xmalloc(n);
+	snprintf(up, n, "%s/..", src);
+	bool root = stat(src, &a) == 0 && stat(up, &b) == 0 &&
+		    (a.st_dev != b.st_dev || a.st_ino == b.st_ino);
+	free(up);
+	if (!root || statvfs(src, &sv) != 0)
+		return 0;
+	return (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
 }
 
 static void json_string(FILE *out, const char *s)
@@ -355,31 +311,20 @@ static bool parse_args(int argc, char **argv, struct run *r, struct request *q, 
 	return true;
 }
 
-/* The copy, with the progress thread beside it when asked. */
+/* The copy, with the progress line beside it when asked. */
 static int copy_with_progress(struct run *r, const struct request *q, struct exclude *ex)
 {
-	r->progress_tty = isatty(STDERR_FILENO);
-	r->progress = q->progress < 0 ? r->progress_tty : q->progress;
-	struct statvfs sv;
-	if (statvfs(r->src, &sv) == 0)
-		r->used = (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
-
-	pthread_t pt;
-	bool pt_started = r->progress && pthread_create(&pt, NULL, progress_thread, r) == 0;
+	enum progress_mode mode = progress_mode(q->progress);
+	r->watched = mode != PROGRESS_OFF;
+	progress_begin(&r->prog, mode, NULL, mode ? expected_bytes(r->src) : 0);
+	progress_watch(&r->prog, poll_copy, r);
 	struct copytree_opts o = {
 		.src = r->src, .dst = r->dst, .exclude = ex, .flags = q->flags,
 		.threads = q->threads, .report = on_report, .arg = r,
 	};
 	int rc = copytree(&o, &r->st);
-	if (pt_started) {
-		r->done = true;
-		pthread_cond_broadcast(&r->done_cond);
-		pthread_join(pt, NULL);
-		pthread_mutex_lock(&r->out_lock);
-		clear_line(r);
-		pthread_mutex_unlock(&r->out_lock);
-	}
+	progress_end(&r->prog);
 	return rc;
 }
 
@@ -406,11 +351,11 @@ static void summary(struct run *r, int rc, double secs)
 {
 	uint64_t failures = atomic_load(&r->st.failures);
 	char b[32];
-	human(b, sizeof(b), (double)atomic_load(&r->st.bytes));
+	format_size(atomic_load(&r->st.bytes), b, sizeof(b));
 	if (rc < 0 && atomic_load(&r->st.started)) {
 		errmsg("stopped after %llu file%s, %s: '%s' is incomplete", U(r->st.files),
 		       S(r->st.files, "s"), b, r->dst);
-	} else if (rc == 0 && (failures || r->verbose || r->progress)) {
+	} else if (rc == 0 && (failures || r->verbose || r->watched)) {
 		char tail[64] = "";
 		if (failures)
 			snprintf(tail, sizeof(tail), "; %llu failed", (unsigned long long)failures);
@@ -431,8 +376,6 @@ static void run_release(struct run *r)
 		free(r->errs[i].error);
 	}
 	free(r->errs);
-	pthread_mutex_destroy(&r->out_lock);
-	pthread_cond_destroy(&r->done_cond);
 }
 
 int cmd_copytree(int argc, char **argv)
@@ -447,8 +390,6 @@ int cmd_copytree(int argc, char **argv)
 	if (load_exclude_list(q.exclude_file, &ex) < 0)
 		return EXIT_USAGE;
 
-	pthread_mutex_init(&r.out_lock, NULL);
-	pthread_cond_init(&r.done_cond, NULL);
 	int rc = copy_with_progress(&r, &q, ex);
 	double secs = elapsed(&r);
 	status = rc < 0 || atomic_load(&r.st.failures) ? EXIT_FAIL : EXIT_OK;

@@ -22,6 +22,7 @@
 #include "optical_dst.h"
 #include "optical_src.h"
 #include "opt.h"
+#include "progress.h"
 #include "pathquote.h"
 #include "samedev.h"
 #include "sde.h"
@@ -105,15 +106,7 @@ static int pending_signal(int *seen)
 	return found;
 }
 
-/* ---- progress ---- */
-
-struct progress {
-	int tty;
-	const char *what;
-	uint64_t total;
-	struct timespec start, last;
-	int shown;
-};
+/* ---- progress (cmd/progress.h), in bytes ---- */
 
 static double since(const struct timespec *a)
 {
@@ -122,34 +115,9 @@ static double since(const struct timespec *a)
 	return (double)(now.tv_sec - a->tv_sec) + (double)(now.tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void progress_start(struct progress *p, const char *what, uint64_t total)
+static void progress_sectors(struct progress *p, uint64_t sectors)
 {
-	p->what = what;
-	p->total = total;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	p->last = p->start;
-	p->shown = 0;
-}
-
-static void progress_show(struct progress *p, uint64_t done)
-{
-	if (!p->tty || since(&p->last) < 0.5)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &p->last);
-	double secs = since(&p->start);
-	double mib = (double)done * SECTOR / 1048576.0, total = (double)p->total * SECTOR / 1048576.0;
-	double rate = secs > 0 ? mib / secs : 0;
-	double left = rate > 0 ? (total - mib) / rate : 0;
-	fprintf(stderr, "\r%s: %s %3d%%  %.1f of %.1f MiB  %.1f MiB/s  %d:%02d left ", altkit_cmd, p->what,
-		p->total ? (int)(100 * done / p->total) : 100, mib, total, rate, (int)left / 60, (int)left % 60);
-	p->shown = 1;
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-	p->shown = 0;
+	progress_show(p, sectors * SECTOR, NULL, false);
 }
 
 /* ---- helpers ---- */
@@ -203,14 +171,14 @@ static int write_poll(void *arg)
 {
 	struct job *j = arg;
 	pending_signal(j->seen);
-	progress_show(&j->prog, __atomic_load_n(&j->copy.delivered_sectors, __ATOMIC_RELAXED));
+	progress_sectors(&j->prog, __atomic_load_n(&j->copy.delivered_sectors, __ATOMIC_RELAXED));
 	return dupopt_copy_failed(&j->copy);
 }
 
 static void verify_progress(void *arg, uint64_t done)
 {
 	struct job *j = arg;
-	progress_show(&j->prog, done);
+	progress_sectors(&j->prog, done);
 }
 
 static const char *side(const struct job *j, int to)
@@ -438,7 +406,7 @@ static int verify(struct job *j)
 	optical_src_drop_cache(t);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	progress_start(&j->prog, "verifying", j->sectors);
+	progress_begin(&j->prog, progress_mode(-1), "verifying", j->sectors * SECTOR);
 	rc = dupopt_verify(&j->copy, t, verify_progress, j, &j->mism, &j->nmism);
 	progress_end(&j->prog);
 	j->verify_secs = since(&t0);
@@ -507,7 +475,7 @@ static int write_sectors(struct job *j)
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	progress_start(&j->prog, "writing", j->sectors);
+	progress_begin(&j->prog, progress_mode(-1), "writing", j->sectors * SECTOR);
 	rc = optical_dst_write(j->dst, bs, j->sectors, write_poll, j);
 	progress_end(&j->prog);
 	j->write_secs = since(&t0);
@@ -611,7 +579,6 @@ static int duplicate(struct opts *o)
 	struct job j;
 	memset(&j, 0, sizeof(j));
 	j.o = o;
-	j.prog.tty = isatty(2);
 	int status = EXIT_FAIL;
 	struct err e;
 	if (sde_now(&j.when, &e) < 0) {

@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "testhook.h"
 #include "altkit.h"
 #include "blockdev.h"
 #include "extfs.h"
 #include "opt.h"
+#include "progress.h"
 #include "run.h"
 #include "size.h"
 
@@ -340,34 +340,11 @@ static void on_signal(int sig)
 	stop_copy = 1;
 }
 
-struct progress {
-	int tty;
-	double every, last, start;
-	int shown;
-};
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void show_progress(void *arg, uint64_t done, uint64_t total)
 {
 	struct progress *pr = arg;
-	double t = now();
-	if (!pr->tty || (t - pr->last < pr->every && done < total))
-		return;
-	pr->last = t;
-	char d[32], tt[32], r[32];
-	format_size(done, d, sizeof(d));
-	format_size(total, tt, sizeof(tt));
-	double secs = t - pr->start;
-	format_size(secs > 0 ? (uint64_t)(done / secs) : 0, r, sizeof(r));
-	fprintf(stderr, "\rextfs: %s of %s (%d%%), %s/s   ", d, tt,
-		total ? (int)(done * 100 / total) : 100, r);
-	pr->shown = 1;
+	pr->total = total;
+	progress_show(pr, done, NULL, false);
 }
 
 static int run_list(char ***argvs)
@@ -446,10 +423,8 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 	struct extfs_params p;
 	if (read_or_say(src, &p))
 		return EXIT_FAIL;
-	struct progress pr = { .tty = isatty(STDERR_FILENO), .every = 0.5, .start = now() };
-	const char *ms = testhook(HOOK_PROGRESS_MS);
-	if (ms && atoi(ms) > 0)
-		pr.every = atoi(ms) / 1000.0;
+	struct progress pr;
+	progress_begin(&pr, progress_mode(-1), NULL, 0);
 	struct extfs_copy_opts o = {
 		.flags = (a->direct ? EXTFS_COPY_DIRECT : 0) | (a->no_sync ? EXTFS_COPY_NO_SYNC : 0),
 		.progress = show_progress,
@@ -461,8 +436,7 @@ static int do_copy_used(const char *src, const char *dst, const struct args *a)
 	sigaction(SIGTERM, &sa, NULL);
 	struct extfs_copy_stats st;
 	int rc = extfs_copy_used_blocks(src, dst, &o, &st);
-	if (pr.shown)
-		fputc('\n', stderr);
+	progress_end(&pr);
 	if (rc)
 		return say_copy_error(rc, src, dst, &st);
 	if (a->verbose) {

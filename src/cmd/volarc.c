@@ -12,6 +12,7 @@
 #include "testhook.h"
 #include "altkit.h"
 #include "opt.h"
+#include "progress.h"
 #include "pathquote.h"
 #include "sde.h"
 #include "volarc_cli.h"
@@ -220,15 +221,25 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* One progress line per volume (cmd/progress.h). */
+struct create_line {
+	struct progress p;
+	unsigned index;
+};
+
 static void create_progress(void *ctx, unsigned index, unsigned count, uint64_t done, uint64_t total)
 {
-	static time_t last;
-	time_t now = time(NULL);
-	if (now == last && done != total)
-		return;
-	last = now;
-	fprintf(stderr, "\r%s: writing volume %u of %u: %3d%%%s", altkit_cmd, index, count,
-		total ? (int)(100 * done / total) : 100, done == total ? "\r\033[K" : "");
+	struct create_line *l = ctx;
+	if (index != l->index) {
+		char what[64];
+		snprintf(what, sizeof(what), "writing volume %u of %u", index, count);
+		enum progress_mode mode = l->index ? l->p.mode : progress_mode(-1);
+		if (l->index)
+			progress_end(&l->p);
+		progress_begin(&l->p, mode, what, total);
+		l->index = index;
+	}
+	progress_show(&l->p, done, NULL, false);
 }
 
 /* A serial nobody typed: the creation time and 4 random hex digits, so
@@ -294,12 +305,15 @@ int volarc_cmd_create(struct volarc_opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	struct create_line line = { .index = 0 };
 	struct volarc_create_opts co = {
 		.vol = vol, .max_bytes = o->max_bytes, .multivolume = o->multivolume, .piece_max = piece_max(),
-		.progress = isatty(2) ? create_progress : NULL, .stop = &stop,
+		.progress = create_progress, .ctx = &line, .stop = &stop,
 	};
 	struct volarc_create_result res;
 	rc = volarc_create(&in, &co, &res, &e);
+	if (line.index)
+		progress_end(&line.p);
 	if (rc == -EFBIG && res.needed)
 		errmsg("'%s': the files need a %" PRIu64 " MB volume, --max-size is %" PRIu64
 		       " MB: use --multivolume for a volume set (nothing written)", vol,

@@ -1,5 +1,6 @@
 # TAP helpers for shell tests: source this file, call the functions, end with done_testing.
 #   ok COND-EXIT-STATUS "name"       is GOT EXPECTED "name"      like GOT REGEX "name"
+#   unlike GOT REGEX "name"
 #   run CMD...   (sets $out, $err, $rc)    skip_all "why"    fail_all "what"    diag "text"
 # ALTKIT is the binary under test (static musl build unless told otherwise).
 _tap_n=0
@@ -43,6 +44,16 @@ like() {
 		diag "got:          '$got'" "expected like: '$re'"
 		return 1
 	fi
+}
+
+unlike() {
+	local got=$1 re=$2; shift 2
+	if printf '%s' "$got" | grep -Eq -- "$re"; then
+		ok 1 "$@"
+		diag "got:            '$got'" "expected unlike: '$re'"
+		return 1
+	fi
+	ok 0 "$@"
 }
 
 # run CMD...: capture stdout, stderr and the exit status without stopping the test

@@ -85,6 +85,17 @@ struct clone_opts {
 };
 
 /* What a run says along the way; the command prints it. Any may be NULL. */
+/* A filesystem being copied, for a progress line: read the counters from
+ * another thread. files is NULL for a used-block copy. */
+struct clone_copying {
+	const char *mountpoint;
+	const char *how;                        /* "files", "used blocks" */
+	const atomic_uint_fast64_t *total;      /* bytes expected (0: not known yet) */
+	const atomic_uint_fast64_t *bytes;      /* on the disk so far */
+	const atomic_uint_fast64_t *files;
+	const atomic_int *flushing;             /* the final flush waits */
+};
+
 struct clone_report {
 	/* a progress line ("phase 1: cloning ...", "copied /: ...") */
 	void (*say)(void *arg, const char *msg);
@@ -93,8 +104,8 @@ struct clone_report {
 	/* an error the run goes on after (an entry not copied: the copy
 	 * fails at its end; a snapshot not removed) */
 	void (*warn)(void *arg, const char *msg);
-	/* a file-level copy of mountpoint starts (stats fill as it runs) / ends */
-	void (*copy_start)(void *arg, const char *mountpoint, struct copytree_stats *stats, uint64_t total);
+	/* a copy of a filesystem starts (the counters fill as it runs) / ends */
+	void (*copy_start)(void *arg, const struct clone_copying *cp);
 	void (*copy_end)(void *arg);
 	/* phase 2: a line of the package manager's output */
 	void (*pkg_line)(void *arg, const char *line);

@@ -38,12 +38,33 @@ int clone_mount_fs(const char *mountpoint, const char *fstype, const char *dev, 
 	return 0;
 }
 
+/* The used-block copy's progress, as counters a progress line can read. */
+struct blocks_done {
+	atomic_uint_fast64_t bytes, total;
+	atomic_int flushing;
+};
+
+static void on_blocks(void *arg, uint64_t done, uint64_t total)
+{
+	struct blocks_done *bd = arg;
+	atomic_store(&bd->total, total);
+	atomic_store(&bd->bytes, done);
+	atomic_store(&bd->flushing, done >= total);
+}
+
 /* Copy an ext filesystem through its used-block bitmap, then give it a UUID
  * of its own and grow it to the LV. */
 int clone_copy_used_blocks(const struct clone *c, const struct clone_fs *f, const char *dev, struct err *e)
 {
 	struct extfs_copy_stats st;
-	int rc = extfs_copy_used_blocks(f->src_dev, dev, NULL, &st);
+	struct blocks_done bd = { 0 };
+	struct extfs_copy_opts o = { .progress = on_blocks, .arg = &bd };
+	struct clone_copying cp = { f->mountpoint, "used blocks", &bd.total, &bd.bytes, NULL, &bd.flushing };
+	if (c->rep && c->rep->copy_start)
+		c->rep->copy_start(c->rep->arg, &cp);
+	int rc = extfs_copy_used_blocks(f->src_dev, dev, &o, &st);
+	if (c->rep && c->rep->copy_end)
+		c->rep->copy_end(c->rep->arg);
 	if (rc < 0)
 		return err_set(e, rc, "copying '%s' block for block: %s", f->src_dev,
 			       rc <= -EXTFS_E_BASE ? extfs_strerror(-rc) : strerror(-rc));
@@ -100,8 +121,11 @@ int clone_copy_files(const struct clone *c, const struct clone_fs *f, const char
 	};
 	if (c->o.verbose)
 		co.flags |= COPYTREE_VERBOSE;
+	atomic_uint_fast64_t total = f->used;
+	struct clone_copying cp = { f->mountpoint, "files", &total, &stats.bytes, &stats.files,
+				    &stats.flushing };
 	if (c->rep && c->rep->copy_start)
-		c->rep->copy_start(c->rep->arg, f->mountpoint, &stats, f->used);
+		c->rep->copy_start(c->rep->arg, &cp);
 	int rc = copytree(&co, &stats);
 	if (c->rep && c->rep->copy_end)
 		c->rep->copy_end(c->rep->arg);

@@ -344,7 +344,9 @@ static int run(struct ct *ct)
 	if (!ct_stopped(ct))
 		ct_apply_deferred_flags(ct, walker);
 	if (!ct_stopped(ct) && !(ct->flags & COPYTREE_NO_SYNC)) {
+		atomic_store(&ct->st->flushing, 1);
 		int e = fs_syncfs(ct->root->fd[DST]);
+		atomic_store(&ct->st->flushing, 0);
 		if (e < 0)
 			setup_error(ct, CT_DST, "flush", -e);
 	}

@@ -69,6 +69,7 @@ struct copytree_stats {
 	atomic_uint_fast64_t bytes;     /* file data copied (holes not counted) */
 	atomic_uint_fast64_t failures;  /* entries not copied completely */
 	atomic_int started;             /* set once SRC and DST are open and copying began */
+	atomic_int flushing;            /* set while the final syncfs waits for the disk */
 };
 
 struct copytree_opts {

@@ -1,7 +1,7 @@
 /* A regular file's data: copy_file_range (in the kernel; a clone where the
  * filesystem can), else sendfile, else read and write; holes stay holes; a
- * big file is handed to writeback as it goes. No reports: the caller is
- * told which side failed.
+ * big file is handed to writeback as it goes and counted once on the disk.
+ * No reports: the caller is told which side failed.
  *
  * May call: nothing of the engine (it counts bytes in ct->st). */
 #include <errno.h>
@@ -11,25 +11,50 @@
 #include <unistd.h>
 
 #include "copytree_int.h"
+#include "writeback.h"
 #include "banned.h"
 
 #define CFR_CHUNK (16u << 20)   /* progress moves at least every 16 MiB */
-#define WRITE_BEHIND (8u << 20) /* start writing back a big file's data every 8 MiB */
+#define WINDOW (8u << 20)       /* a big file goes to writeback 8 MiB at a time */
 
-/* Big files: have the kernel start writing what was copied now, rather than
- * when the dirty limit is reached, so the disk writes while we read and the
- * final flush has little left to do. */
+/* A big file's data goes to writeback window by window as it is copied
+ * (lib/util/writeback.h), and counts in ct->st->bytes once it is on the
+ * disk; a small file's counts when written (the final syncfs flushes it,
+ * and the progress line says so). */
 struct wbehind {
-	int fd;
-	int64_t from;           /* not yet handed to writeback */
+	struct writeback wb;
+	int64_t from;           /* written, not yet handed to writeback */
 };
 
-static void write_behind(struct wbehind *wb, int64_t upto, bool force)
+static void count(struct ct *ct, int64_t n)
 {
-	if (!wb || (upto - wb->from < (int64_t)WRITE_BEHIND && !force) || upto <= wb->from)
-		return;
-	sync_file_range(wb->fd, wb->from, upto - wb->from, SYNC_FILE_RANGE_WRITE);
+	if (n > 0)
+		atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n, memory_order_relaxed);
+}
+
+/* Written up to upto: hand a full window (or, with force, whatever there
+ * is) to writeback. A failed writeback is a write error of this file. */
+static int write_behind(struct ct *ct, struct wbehind *wb, int64_t upto, bool force)
+{
+	if (!wb || upto <= wb->from || (upto - wb->from < (int64_t)WINDOW && !force))
+		return 0;
+	int64_t done = writeback_add(&wb->wb, (uint64_t)wb->from, (uint64_t)(upto - wb->from));
+	if (done < 0)
+		return (int)done;
+	count(ct, done);
 	wb->from = upto;
+	return 0;
+}
+
+/* Bytes just written at [.., upto): counted now for a small file, by
+ * write_behind for a big one. */
+static int written(struct ct *ct, struct wbehind *wb, int64_t n, int64_t upto)
+{
+	if (!wb) {
+		count(ct, n);
+		return 0;
+	}
+	return write_behind(ct, wb, upto, false);
 }
 
 static bool fault(const char *hook, const char *name)
@@ -64,8 +89,11 @@ static int copy_rw(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t off,
 		}
 		off += n;
 		len -= (uint64_t)n;
-		atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n, memory_order_relaxed);
-		write_behind(wb, off, false);
+		int rc = written(ct, wb, n, off);
+		if (rc < 0) {
+			*side = DST;
+			return rc;
+		}
 	}
 	return 0;
 }
@@ -84,9 +112,11 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 		ssize_t n = fs_copy_file_range(sfd, &in, dfd, &out, want);
 		if (n > 0) {
 			len -= (uint64_t)n;
-			atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n,
-						  memory_order_relaxed);
-			write_behind(wb, out, false);
+			int rc = written(ct, wb, n, out);
+			if (rc < 0) {
+				*side = DST;
+				return rc;
+			}
 			continue;
 		}
 		if (n == -EINTR)
@@ -106,9 +136,11 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 			if (n > 0) {
 				len -= (uint64_t)n;
 				out += n;
-				atomic_fetch_add_explicit(&ct->st->bytes, (uint64_t)n,
-							  memory_order_relaxed);
-				write_behind(wb, out, false);
+				int rc = written(ct, wb, n, out);
+				if (rc < 0) {
+					*side = DST;
+					return rc;
+				}
 				continue;
 			}
 			if (n < 0 && errno == EINTR)
@@ -122,27 +154,10 @@ static int copy_range(struct ct *ct, struct wctx *w, int sfd, int dfd, int64_t o
 	return len ? copy_rw(ct, w, sfd, dfd, in, len, side, wb) : 0;
 }
 
-int ct_copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct fs_stat *st,
-		 const char *name, int *side)
+/* A file with fewer blocks than bytes: copy the data, leave the holes. */
+static int copy_sparse(struct ct *ct, struct wctx *w, int sfd, int dfd, uint64_t size, int *side,
+		       struct wbehind *wb)
 {
-	if (fault(ct->fault_read, name)) {
-		*side = SRC;
-		return -EIO;
-	}
-	if (fault(ct->fault_write, name)) {
-		*side = DST;
-		return -EIO;
-	}
-	uint64_t size = st->size;
-	if (size == 0)
-		return 0;
-	struct wbehind wbs = { dfd, 0 }, *wb = size >= 4 * WRITE_BEHIND ? &wbs : NULL;
-	if (st->blocks * 512 >= size) {
-		int rc = copy_range(ct, w, sfd, dfd, 0, size, side, wb);
-		write_behind(wb, (int64_t)size, true);
-		return rc;
-	}
-	/* fewer blocks than bytes: copy the data, leave the holes */
 	int64_t off = 0;
 	while ((uint64_t)off < size) {
 		int64_t data = lseek(sfd, off, SEEK_DATA);
@@ -166,7 +181,10 @@ int ct_copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct f
 		int rc = copy_range(ct, w, sfd, dfd, data, (uint64_t)(hole - data), side, wb);
 		if (rc < 0)
 			return rc;
-		write_behind(wb, hole, true);
+		if ((rc = write_behind(ct, wb, hole, true)) < 0) {
+			*side = DST;
+			return rc;
+		}
 		off = hole;
 	}
 	if (ftruncate(dfd, (off_t)size) < 0) {
@@ -174,4 +192,42 @@ int ct_copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct f
 		return -errno;
 	}
 	return 0;
+}
+
+int ct_copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct fs_stat *st,
+		 const char *name, int *side)
+{
+	if (fault(ct->fault_read, name)) {
+		*side = SRC;
+		return -EIO;
+	}
+	if (fault(ct->fault_write, name)) {
+		*side = DST;
+		return -EIO;
+	}
+	uint64_t size = st->size;
+	if (size == 0)
+		return 0;
+	struct wbehind wbs = { .from = 0 }, *wb = NULL;
+	if (size >= WINDOW) {
+		writeback_init(&wbs.wb, dfd, false);
+		wb = &wbs;
+	}
+	int rc;
+	if (st->blocks * 512 >= size) {
+		rc = copy_range(ct, w, sfd, dfd, 0, size, side, wb);
+		if (rc == 0 && (rc = write_behind(ct, wb, (int64_t)size, true)) < 0)
+			*side = DST;
+	} else {
+		rc = copy_sparse(ct, w, sfd, dfd, size, side, wb);
+	}
+	if (rc == 0 && wb) {
+		int64_t done = writeback_finish(&wb->wb);
+		if (done < 0) {
+			*side = DST;
+			return (int)done;
+		}
+		count(ct, done);
+	}
+	return rc;
 }

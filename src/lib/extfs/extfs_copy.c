@@ -16,6 +16,7 @@
 #include "extfs.h"
 #include "extfs_int.h"
 #include "samedev.h"
+#include "writeback.h"
 #include "xalloc.h"
 
 #define CHUNK (4u << 20)                /* bytes per read and write */
@@ -203,34 +204,6 @@ static void *reader(void *arg)
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
-}
-
-/* Buffered writes: start writeback of each chunk at once, wait for the one
- * written WB_LAG chunks before and drop it from the page cache, so that dirty
- * pages never pile up (the final fdatasync has little left to do) and the
- * page cache of a live system is not flooded. */
-#define WB_LAG 4
-struct write_behind {
-	uint64_t off[WB_LAG], len[WB_LAG];
-	unsigned n;
-};
-
-static int write_behind(struct write_behind *wb, int fd, uint64_t off, uint64_t len)
-{
-	if (sync_file_range(fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE) < 0)
-		return errno == ESPIPE || errno == EINVAL ? 0 : -errno;
-	unsigned i = wb->n % WB_LAG;
-	if (wb->n >= WB_LAG) {
-		if (sync_file_range(fd, (off_t)wb->off[i], (off_t)wb->len[i],
-				    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-				    SYNC_FILE_RANGE_WAIT_AFTER) < 0)
-			return -errno;
-		posix_fadvise(fd, (off_t)wb->off[i], (off_t)wb->len[i], POSIX_FADV_DONTNEED);
-	}
-	wb->off[i] = off;
-	wb->len[i] = len;
-	wb->n++;
-	return 0;
 }
 
 /* Open a descriptor, with O_DIRECT when asked and the file allows it. */
@@ -436,7 +409,12 @@ static void write_slots(struct copier *c, const struct extfs_copy_opts *o,
 			struct extfs_copy_stats *st)
 {
 	unsigned head = 0;
-	struct write_behind wb = { .n = 0 };
+	/* buffered writes go to writeback at once and count as done (for
+	 * the progress line) once on the disk; the page cache of a live
+	 * system is not flooded (lib/util/writeback.h) */
+	struct writeback wb;
+	writeback_init(&wb, c->dst_b, true);
+	uint64_t on_disk = 0;
 	for (;;) {
 		pthread_mutex_lock(&c->mu);
 		while (c->count == 0 && !c->done && !c->stop)
@@ -448,8 +426,15 @@ static void write_slots(struct copier *c, const struct extfs_copy_opts *o,
 		struct slot *s = &c->slot[head];
 		int fd = aligned(s->off, s->len) ? c->dst : c->dst_b;
 		int wrc = pwrite_full(fd, s->buf, s->len, s->off);
-		if (!wrc && !c->dst_direct)
-			wrc = write_behind(&wb, c->dst_b, s->off, s->len);
+		if (!wrc && fd == c->dst && c->dst_direct) {
+			on_disk += s->len;
+		} else if (!wrc) {
+			int64_t done = writeback_add(&wb, s->off, s->len);
+			if (done < 0)
+				wrc = (int)done;
+			else
+				on_disk += (uint64_t)done;
+		}
 		if (wrc) {
 			fail(c, wrc, s->off, 1);
 			break;
@@ -463,11 +448,18 @@ static void write_slots(struct copier *c, const struct extfs_copy_opts *o,
 		pthread_mutex_unlock(&c->mu);
 		head = (head + 1) % NBUF;
 		if (o->progress)
-			o->progress(o->arg, st->copied, st->total);
+			o->progress(o->arg, on_disk, st->total);
 		if (o->cancel && *o->cancel) {
 			fail(c, -ECANCELED, s->off, 0);
 			break;
 		}
+	}
+	int64_t rest = writeback_finish(&wb);
+	if (rest < 0) {
+		fail(c, (int)rest, wb.off[0], 1);
+	} else if (!c->err && o->progress) {
+		on_disk += (uint64_t)rest;
+		o->progress(o->arg, on_disk, st->total);
 	}
 }
 

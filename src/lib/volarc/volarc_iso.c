@@ -18,6 +18,7 @@
 
 #include "testhook.h"
 #include "volarc_iso.h"
+#include "writeback.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -26,6 +27,7 @@ enum {
 	 * took twice the system time of 64 KiB ones here */
 	READ_CHUNK = 128 * 1024,        /* bytes read from an input file at once */
 	WRITE_CHUNK = 64 * 1024,        /* bytes taken from libisofs at once */
+	WB_WINDOW = 8 << 20,            /* handed to writeback at once */
 	FIFO_BLOCKS = 4096,             /* libisofs's ring buffer: 8 MiB */
 	STREAM_FS_ID = 0x766f6c61,      /* "vola": our streams' file system id */
 };
@@ -521,6 +523,10 @@ int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct err *e)
 		return rc;
 	}
 	uint64_t total = (uint64_t)bs->get_size(bs), done = 0;
+	/* progress counts what is on the disk (lib/util/writeback.h) */
+	struct writeback wb;
+	writeback_init(&wb, fd, true);
+	uint64_t queued = 0, on_disk = 0;
 	unsigned char *buf = xmalloc(WRITE_CHUNK);
 	while (done < total) {
 		/* libisofs's reader gives nothing at all (EOF) for a request
@@ -545,8 +551,19 @@ int volarc_iso_write(const struct volarc_iso_job *job, int fd, struct err *e)
 			break;
 		}
 		done += (uint64_t)n;
-		if (job->progress)
-			job->progress(job->ctx, done, total);
+		if (done - queued >= WB_WINDOW || done == total) {
+			int64_t d = writeback_add(&wb, queued, done - queued);
+			int64_t rest = d >= 0 && done == total ? writeback_finish(&wb) : 0;
+			if (d < 0 || rest < 0) {
+				int err = (int)(d < 0 ? d : rest);
+				rc = err_set(e, err, "writing the image: %s", strerror(-err));
+				break;
+			}
+			queued = done;
+			on_disk += (uint64_t)(d + rest);
+			if (job->progress)
+				job->progress(job->ctx, on_disk, total);
+		}
 	}
 	if (failed(&w)) {
 		*e = w.err;
