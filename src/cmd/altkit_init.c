@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,11 @@ static const struct optspec spec = {
 		  "  altkit.mode=recovery     recovery shell (the default without altkit.vg=)\n"
 		  "  altkit.payload=1         wait for the drive labelled altkit-payload and run\n"
 		  "                           its payload.sh, then power off (tests)\n"
+		  "  altkit.run=\"CMD ARGS\"    recovery mode: run that altkit command (alt_disk_copy,\n"
+		  "                           alt_rootvg_op, bootlist, dupopt, volarc) unattended,\n"
+		  "                           its status on the console as altkit-run-exit: N\n"
+		  "  altkit.then=poweroff|reboot|shell\n"
+		  "                           after altkit.run (default: the shell)\n"
 		  "  altkit.settle=SECONDS    longest wait for devices to appear (default 5)\n"
 		  "  altkit.firstboot_timeout=SECONDS\n"
 		  "                           longest run of a pending first-boot script (default 600)\n",
@@ -333,6 +339,56 @@ static _Noreturn void run_payload_and_power_off(const struct blockdev *payload)
 	printf("altkit-payload-exit: %d\n", status);
 	fflush(stdout);
 	power_off();
+}
+
+/* The commands altkit.run may name: the user's, not the internal ones. */
+static bool user_command(const char *name)
+{
+#define X(cname, internal, help) if (!(internal) && strcmp(name, #cname) == 0) return true;
+	ALTKIT_COMMANDS(X)
+#undef X
+	return false;
+}
+
+/* altkit.run="CMD ARGS": the unattended run a network boot asks for (an
+ * offline clone of a fleet's servers), then altkit.then=. The command is
+ * exec'd with its words as argv, never through a shell; only altkit's own
+ * user commands are taken. Returns when the shell should follow. */
+static void run_unattended(const struct cmdline *cl)
+{
+	const char *run = cmdline_get(cl, "altkit.run"), *then = cmdline_get(cl, "altkit.then");
+	if (!run)
+		return;
+	if (then && strcmp(then, "poweroff") && strcmp(then, "reboot") && strcmp(then, "shell")) {
+		errmsg("altkit.then=%s: expected poweroff, reboot or shell; nothing run", then);
+		return;
+	}
+	char **argv = cmdline_words(run, 64);
+	if (!argv || !argv[0] || !user_command(argv[0])) {
+		errmsg("altkit.run=\"%s\": not an altkit command (alt_disk_copy, alt_rootvg_op, bootlist, "
+		       "dupopt, volarc); nothing run", run);
+		free(argv);
+		return;
+	}
+	printf("altkit-init: running '%s' (altkit.run)\n", run);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status = pid < 0 ? 126 : wait_child(pid);
+	free(argv);
+	sync();
+	printf("altkit-run-exit: %d\n", status);
+	fflush(stdout);
+	if (then && strcmp(then, "poweroff") == 0)
+		power_off();
+	if (then && strcmp(then, "reboot") == 0) {
+		reboot(RB_AUTOBOOT);
+		for (;;)
+			pause();
+	}
 }
 
 static _Noreturn void shell_loop(void)
@@ -634,6 +690,7 @@ static _Noreturn void recovery(const struct cmdline *cl)
 	print_banner(stdout);
 	if (found)
 		run_payload_and_power_off(&payload);
+	run_unattended(cl);
 	shell_loop();
 }
 

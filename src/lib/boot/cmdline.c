@@ -85,3 +85,21 @@ void cmdline_release(struct cmdline *cl)
 	free(cl->values);
 	memset(cl, 0, sizeof(*cl));
 }
+
+char **cmdline_words(const char *value, size_t max)
+{
+	size_t len = strlen(value);
+	char **argv = xmalloc((max + 1) * sizeof(char *) + len + 1);
+	char *buf = (char *)(argv + max + 1);
+	memcpy(buf, value, len + 1);
+	size_t n = 0;
+	for (char *save = NULL, *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		if (n == max) {
+			free(argv);
+			return NULL;
+		}
+		argv[n++] = w;
+	}
+	argv[n] = NULL;
+	return argv;
+}

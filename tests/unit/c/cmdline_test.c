@@ -1,5 +1,8 @@
 /* src/lib/cmdline.c and src/lib/size.c: small parsers, as tables. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmdline.h"
 #include "gpt.h"
@@ -18,6 +21,32 @@ static void test_cmdline(void)
 	is_str(cmdline_get(&cl, "x"), "y=z", "the first '=' splits");
 	is_str(cmdline_get(&cl, "missing"), NULL, "a missing key is NULL");
 	cmdline_release(&cl);
+}
+
+/* altkit.run's value as an argv: words split at spaces, a limit on them */
+static const struct {
+	const char *value;
+	size_t max;
+	const char *want;       /* the words joined by '|'; NULL: refused */
+} words[] = {
+	{ "alt_disk_copy --source-vg rootvg -d vdb", 8, "alt_disk_copy|--source-vg|rootvg|-d|vdb" },
+	{ "  bootlist   -m normal -o ", 8, "bootlist|-m|normal|-o" },
+	{ "", 8, "" },
+	{ "a b c", 2, NULL },
+	{ "a b", 2, "a|b" },
+};
+
+static void test_words(void)
+{
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		char **argv = cmdline_words(words[i].value, words[i].max), got[256] = "";
+		for (size_t k = 0; argv && argv[k]; k++)
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? "|" : "", argv[k]);
+		char name[128];
+		snprintf(name, sizeof(name), "cmdline_words('%s', %zu)", words[i].value, words[i].max);
+		is_str(argv ? got : NULL, words[i].want, name);
+		free(argv);
+	}
 }
 
 static const struct {
@@ -59,6 +88,7 @@ static void test_gpt_specs(void)
 int main(void)
 {
 	test_cmdline();
+	test_words();
 	test_sizes();
 	test_gpt_specs();
 	return done_testing();
