@@ -38,8 +38,8 @@ iso: efi
 testsys: initramfs kernel
 	@scripts/build-testsys
 
-# Boot the recovery image in QEMU with two blank 2 GiB disks and an optical drive.
-run: all
+# Boot the recovery image in QEMU: a system on rootvg, a blank disk, an optical drive.
+run: all testsys
 	@scripts/run-demo
 
 # The Debian fixtures build in the background meanwhile (scripts/start-fixtures).

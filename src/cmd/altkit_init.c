@@ -145,8 +145,10 @@ static void settle_devices(double max_s)
 	}
 }
 
-static void print_volume_groups(FILE *out)
+/* The volume groups; returns whether one is named rootvg. */
+static bool print_volume_groups(FILE *out)
 {
+	bool rootvg = false;
 	struct lvm_vg *vgs;
 	size_t n;
 	char human[32];
@@ -154,13 +156,14 @@ static void print_volume_groups(FILE *out)
 	int rc = lvm_vgs(NULL, &vgs, &n, &e);
 	if (rc == -ENOENT) {
 		fputs("  (lvm is not available)\n", out);
-		return;
+		return false;
 	}
 	if (rc < 0) {
 		fprintf(out, "  (lvm failed: %s)\n", e.msg);
-		return;
+		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
+		rootvg |= strcmp(vgs[i].name, "rootvg") == 0;
 		format_size(vgs[i].size, human, sizeof(human));
 		fprintf(out, "  %-16s %-9s %9s  %u PV, %u LV  %s\n", vgs[i].name, vgroles_role(vgs[i].name), human,
 			vgs[i].pv_count, vgs[i].lv_count, vgs[i].uuid);
@@ -168,6 +171,25 @@ static void print_volume_groups(FILE *out)
 	if (n == 0)
 		fputs("  (none)\n", out);
 	free(vgs);
+	return rootvg;
+}
+
+/* A system on rootvg and a blank disk beside it: the main job, spelled out
+ * for whoever just booted the image (the make run demo, a new admin). */
+static void print_next_steps(FILE *out, const struct blockdev *list, size_t n)
+{
+	const struct blockdev *blank = NULL;
+	for (size_t i = 0; i < n && !blank; i++)
+		if (!list[i].parent[0] && !list[i].optical && !list[i].pttype[0] && !list[i].type[0] &&
+		    list[i].size >= (1ull << 30))
+			blank = &list[i];
+	if (!blank)
+		return;
+	fprintf(out, "\nTo clone rootvg to %s (offline, nothing written to rootvg's disks):\n"
+		     "  alt_disk_copy --source-vg rootvg -d %s\n"
+		     "then 'reboot' starts the clone (it is first in the boot list: bootlist -m normal -o);\n"
+		     "to go back, bootlist -m normal DISK names the disk of the original and reboot.\n",
+		blank->name, blank->name);
 }
 
 static void print_boot_list(FILE *out, const char *var, const char *title)
@@ -227,7 +249,7 @@ static void print_banner(FILE *out)
 			bd->model[0] ? "  " : "", bd->model);
 	}
 	fputs("Volume groups:\n", out);
-	print_volume_groups(out);
+	bool rootvg = print_volume_groups(out);
 	fputs("Optical drives:\n", out);
 	for (size_t i = 0; i < n; i++) {
 		struct blockdev *bd = &list[i];
@@ -244,8 +266,10 @@ static void print_banner(FILE *out)
 	}
 	if (!optical)
 		fputs("  (none)\n", out);
-	free(list);
 	print_boot_entries(out);
+	if (rootvg)
+		print_next_steps(out, list, n);
+	free(list);
 	fputs("\naltkit recovery: ready\n", out);
 	fflush(out);
 }
