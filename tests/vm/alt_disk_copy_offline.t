@@ -10,4 +10,8 @@ before=$(sha256sum <"$tmp/sys.img")
 vm_payload "offline clone" "$TOP/tests/vm/payloads/adc-offline.sh" \
 	--disk "$tmp/sys.img" --disk "$tmp/clone.img,size=1G"
 is "$(sha256sum <"$tmp/sys.img")" "$before" "the whole source disk is byte-identical"
+# what make run shows a newcomer: rootvg and a blank disk, so the banner
+# spells out the clone
+like "$(tr -d '\r' <"$VM_LOG")" "To clone rootvg to vdb .*
+  alt_disk_copy --source-vg rootvg -d vdb" "the recovery banner says how to clone rootvg to the blank disk"
 done_testing
