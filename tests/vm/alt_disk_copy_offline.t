@@ -12,6 +12,7 @@ vm_payload "offline clone" "$TOP/tests/vm/payloads/adc-offline.sh" \
 is "$(sha256sum <"$tmp/sys.img")" "$before" "the whole source disk is byte-identical"
 # what make run shows a newcomer: rootvg and a blank disk, so the banner
 # spells out the clone
-like "$(tr -d '\r' <"$VM_LOG")" "To clone rootvg to vdb .*
-  alt_disk_copy --source-vg rootvg -d vdb" "the recovery banner says how to clone rootvg to the blank disk"
+banner=$(tr -d '\r' <"$VM_LOG")
+like "$banner" "^To clone rootvg to vdb \(offline" "the recovery banner offers to clone rootvg to the blank disk"
+like "$banner" "^  alt_disk_copy --source-vg rootvg -d vdb$" "...with the command"
 done_testing
