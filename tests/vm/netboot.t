@@ -4,8 +4,8 @@
 # --append 'altkit.run="alt_disk_copy --source-vg rootvg -d vdb"
 # altkit.then=poweroff'), served by QEMU's DHCP and TFTP server. The test
 # system's disk is the source: byte-identical afterwards; the blank disk
-# holds the complete clone (checked from a second boot, the recovery image
-# with tests/vm/payloads/netboot-check.sh).
+# holds the complete clone, read from its bytes (tests/lib/lvmmeta.py: the
+# newest LVM metadata on each disk).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/vm.sh"
 . "$TOP/tests/lib/testsys.sh"
@@ -31,6 +31,12 @@ like "$log" "altkit-init: running 'alt_disk_copy --source-vg rootvg -d vdb' \(al
 like "$log" "alt_disk_copy: copied / through its used blocks" "alt_disk_copy ran its phases"
 is "$(sha256sum <"$tmp/sys.img")" "$before" "the source disk is byte-identical"
 
-vm_payload "the clone, seen from the recovery image" "$TOP/tests/vm/payloads/netboot-check.sh" \
-	--disk "$tmp/sys.img" --disk "$tmp/clone.img"
+src=$("$TOP/tests/lib/lvmmeta.py" "$tmp/sys.img" | grep '^rootvg ')
+cln=$("$TOP/tests/lib/lvmmeta.py" "$tmp/clone.img" | grep '^altinst_rootvg ')
+like "$cln" " tags=([^ ]*,)?altkit_phase_3[, ]" "vdb holds altinst_rootvg, complete (phase 3): $cln"
+is "${cln##* lvs=}" "${src##* lvs=}" "the clone has the source's LVs"
+src_id=${src#* id=} cln_id=${cln#* id=}
+ok "$([ -n "${cln_id%% *}" ] && [ "${cln_id%% *}" != "${src_id%% *}" ]; echo $?)" "the clone's VG UUID is its own"
+is "$(sfdisk -d "$tmp/clone.img" 2>/dev/null | grep -c 'type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B')" 1 \
+	"vdb has an ESP"
 done_testing
