@@ -11,18 +11,8 @@ done
 [ "$(id -u)" = 0 ] || skip_all "loop devices need root"
 [ -x "$ALTKIT" ] || fail_all "$ALTKIT is built (make altkit)"
 
-W=$(mktemp -d)
-loops=()
-mounts=()
-cleanup() {
-	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
-	for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
-	chattr -i "$W/ro.db" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || exit 1
-loop() { local l; l=$(losetup -f --show "${@:2}") && loops+=("$l") && printf -v "$1" %s "$l"; }
+. "$TOP/tests/lib/loops.sh"
+loops_cleanup_extra() { chattr -i "$W/ro.db" 2>/dev/null; }
 sums() { local f; for f in "$@"; do if [ -e "$f" ]; then sha256sum <"$f"; else echo "absent $f"; fi; done; }
 
 # case_ NAME RC STDERR "FILES..." -- COMMAND...: exit status, the whole of

@@ -17,17 +17,7 @@ done
 [ "$(id -u)" = 0 ] || skip_all "loop devices need root"
 [ -x "$ALTKIT" ] || fail_all "$ALTKIT is built (make altkit)"
 
-W=$(mktemp -d)
-loops=()
-mounts=()
-cleanup() {
-	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
-	for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
-	rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W" || exit 1
-loop() { local l; l=$(losetup -f --show "${@:2}") && loops+=("$l") && printf -v "$1" %s "$l"; }
+. "$TOP/tests/lib/loops.sh"
 
 # written DEV: the bytes DEV has written since it was set up (a loop
 # device's counts outlive an earlier use of its number).
