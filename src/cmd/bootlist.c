@@ -16,8 +16,11 @@
 #include "bootdisk.h"
 #include "bootlist.h"
 #include "efivars.h"
+#include "json.h"
 #include "opt.h"
 #include "xalloc.h"
+
+enum { OPT_JSON = OPT_LONG };
 
 static const struct opt options[] = {
 	{ 'm', "mode", "MODE", "normal: the boot order (BootOrder): DISK... go first\n"
@@ -28,12 +31,14 @@ static const struct opt options[] = {
 	{ 'i', NULL, NULL, "take altkit's entries out of the list (BootOrder for normal,\n"
 			   "BootNext for service); the Boot#### entries are kept" },
 	{ 'f', NULL, "FILE", "also write the list to FILE" },
+	{ OPT_JSON, "json", NULL, "the list as JSON on standard output: {\"normal\": [{\"disk\",\n"
+				   "\"entry\", \"vg\", \"description\"}, ...], \"service\": [...]}" },
 	OPT_HELP_VERSION,
 	{ 0 }
 };
 
 static const struct optspec spec = {
-	.synopsis = "bootlist -m normal|service|both|prevboot [-o] [-i] [-f FILE] [DISK...]",
+	.synopsis = "bootlist -m normal|service|both|prevboot [-o] [--json] [-i] [-f FILE] [DISK...]",
 	.about = "Show and set the firmware (UEFI) boot list.",
 	.options = options,
 	.footer = "A DISK (vdb or /dev/vdb) has a GPT, an EFI system partition and a volume\n"
@@ -74,6 +79,49 @@ static void print_lines(FILE *out, const char *var)
 		fprintf(out, "(%s is empty)\n", var);
 	free(lines);
 	free(nums);
+}
+
+/* One list as a JSON array (--json): what a program reads. */
+static void print_json_lines(FILE *out, const char *key, const char *var)
+{
+	uint16_t *nums = NULL;
+	size_t n = 0;
+	if (bootlist_read(var, &nums, &n) < 0)
+		n = 0;
+	struct bootlist_line *lines = xcalloc(n + 1, sizeof(*lines));
+	bootlist_describe(nums, n, lines);
+	fprintf(out, "\"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		char entry[16];
+		snprintf(entry, sizeof(entry), "Boot%04X", lines[i].num);
+		fprintf(out, "%s{\"disk\": ", i ? ", " : "");
+		json_write_str(out, strcmp(lines[i].disk, "-") ? lines[i].disk : "");
+		fputs(", \"entry\": ", out);
+		json_write_str(out, entry);
+		fputs(", \"vg\": ", out);
+		json_write_str(out, strcmp(lines[i].vg_name, "-") ? lines[i].vg_name : "");
+		fputs(", \"description\": ", out);
+		json_write_str(out, lines[i].description);
+		fputc('}', out);
+	}
+	fputc(']', out);
+	free(lines);
+	free(nums);
+}
+
+static void print_json(FILE *out, int bits)
+{
+	fputc('{', out);
+	if (bits == 0)
+		print_json_lines(out, "prevboot", "BootCurrent");
+	if (bits & BOOTLIST_NORMAL)
+		print_json_lines(out, "normal", "BootOrder");
+	if (bits & BOOTLIST_SERVICE) {
+		if (bits & BOOTLIST_NORMAL)
+			fputs(", ", out);
+		print_json_lines(out, "service", "BootNext");
+	}
+	fputs("}\n", out);
 }
 
 static void print_list(FILE *out, int bits)
@@ -178,7 +226,7 @@ int cmd_bootlist(int argc, char **argv)
 {
 	const struct mode *mode = NULL;
 	const char *file = NULL;
-	int c, show = 0, invalidate = 0;
+	int c, show = 0, invalidate = 0, json = 0;
 	struct optparser p;
 	opt_init(&p, &spec, argc, argv);
 	while ((c = opt_next(&p)) > 0) {
@@ -196,6 +244,7 @@ int cmd_bootlist(int argc, char **argv)
 		case 'o': show = 1; break;
 		case 'i': invalidate = 1; break;
 		case 'f': file = p.arg; break;
+		case OPT_JSON: json = 1; break;
 		}
 	}
 	if (c == OPT_EXIT)
@@ -223,7 +272,9 @@ int cmd_bootlist(int argc, char **argv)
 		return no_efivars(rc);
 	if ((ndisks || invalidate) && change_list(disks, ndisks, mode->bits) < 0)
 		return EXIT_FAIL;
-	if (show || (!ndisks && !invalidate))
+	if (json)
+		print_json(stdout, mode->bits);
+	else if (show || (!ndisks && !invalidate))
 		print_list(stdout, mode->bits);
 	if (file && write_file(file, mode->bits) < 0)
 		return EXIT_FAIL;

@@ -42,6 +42,9 @@ no -o with no disk lists too|-m normal|0|Boot0003.*Boot0000.*Boot0001.*Boot0004|
 service list|-m service -o|0|^-        Boot0003  -                altkit vdb$|^$
 both lists|-m both -o|0|^normal:~.*Boot0004 .*~service:~-        Boot0003  -                altkit vdb$|^$
 prevboot|-m prevboot|0|^-        Boot0001  \?                altkit vda$|^$
+normal as JSON|-m normal -o --json|0|^\{"normal": \[\{"disk": "", "entry": "Boot0003", "vg": "", "description": "altkit vdb"\}, \{"disk": "", "entry": "Boot0000", "vg": "", "description": "UiApp"\}, \{"disk": "", "entry": "Boot0001", "vg": "\?", "description": "altkit vda"\}, \{"disk": "", "entry": "Boot0004", "vg": "", "description": "other linux"\}\]\}$|^$
+both as JSON|-m both --json|0|^\{"normal": \[.*\], "service": \[\{"disk": "", "entry": "Boot0003", "vg": "", "description": "altkit vdb"\}\]\}$|^$
+prevboot as JSON|-m prevboot --json|0|^\{"prevboot": \[\{"disk": "", "entry": "Boot0001", "vg": "\?", "description": "altkit vda"\}\]\}$|^$
 no mode|-o|2|^$|^bootlist: -m normal\|service\|both\|prevboot is required$
 bad mode|-m sometimes|2|^$|^bootlist: -m 'sometimes': expected normal, service, both or prevboot$
 prevboot takes no disk|-m prevboot vda|2|^$|^bootlist: -m prevboot only shows what was booted; it takes no disks and no -i$
