@@ -37,6 +37,5 @@ like "$cln" " tags=([^ ]*,)?altkit_phase_3[, ]" "vdb holds altinst_rootvg, compl
 is "${cln##* lvs=}" "${src##* lvs=}" "the clone has the source's LVs"
 src_id=${src#* id=} cln_id=${cln#* id=}
 ok "$([ -n "${cln_id%% *}" ] && [ "${cln_id%% *}" != "${src_id%% *}" ]; echo $?)" "the clone's VG UUID is its own"
-is "$(sfdisk -d "$tmp/clone.img" 2>/dev/null | grep -c 'type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B')" 1 \
-	"vdb has an ESP"
+is "$(PATH=$PATH:/usr/sbin:/sbin sgdisk -p "$tmp/clone.img" 2>/dev/null | grep -c ' EF00 ')" 1 "vdb has an ESP"
 done_testing
