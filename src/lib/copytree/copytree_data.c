@@ -24,6 +24,8 @@
 struct wbehind {
 	struct writeback wb;
 	int64_t from;           /* written, not yet handed to writeback */
+	int64_t end;            /* written up to here (a file that shrank
+				   meanwhile ends before its size) */
 };
 
 static void count(struct ct *ct, int64_t n)
@@ -54,6 +56,8 @@ static int written(struct ct *ct, struct wbehind *wb, int64_t n, int64_t upto)
 		count(ct, n);
 		return 0;
 	}
+	if (upto > wb->end)
+		wb->end = upto;
 	return write_behind(ct, wb, upto, false);
 }
 
@@ -177,11 +181,11 @@ static int copy_sparse(struct ct *ct, struct wctx *w, int sfd, int dfd, uint64_t
 		if (hole < 0 || (uint64_t)hole > size)
 			hole = (int64_t)size;
 		if (wb)
-			wb->from = data;
+			wb->from = wb->end = data;
 		int rc = copy_range(ct, w, sfd, dfd, data, (uint64_t)(hole - data), side, wb);
 		if (rc < 0)
 			return rc;
-		if ((rc = write_behind(ct, wb, hole, true)) < 0) {
+		if (wb && (rc = write_behind(ct, wb, wb->end, true)) < 0) {
 			*side = DST;
 			return rc;
 		}
@@ -216,7 +220,7 @@ int ct_copy_data(struct ct *ct, struct wctx *w, int sfd, int dfd, const struct f
 	int rc;
 	if (st->blocks * 512 >= size) {
 		rc = copy_range(ct, w, sfd, dfd, 0, size, side, wb);
-		if (rc == 0 && (rc = write_behind(ct, wb, (int64_t)size, true)) < 0)
+		if (rc == 0 && wb && (rc = write_behind(ct, wb, wb->end, true)) < 0)
 			*side = DST;
 	} else {
 		rc = copy_sparse(ct, w, sfd, dfd, size, side, wb);
