@@ -7,8 +7,16 @@ sums() {
 	lvm vgchange -q -an rootvg >/dev/null
 }
 before=$(sums)
-out=$(alt_disk_copy --source-vg rootvg -d vdb -B 2>&1); st=$?
+# on a terminal (busybox script), as an admin runs it: the progress line too
+out=$(ALTKIT_PROGRESS_MS=100 script -qfc "alt_disk_copy --source-vg rootvg -d vdb -B; echo altkit-status=\$?" /dev/null 2>&1 |
+	tr '\r' '\n')
+st=$(printf '%s\n' "$out" | sed -n 's/^altkit-status=\([0-9]*\).*/\1/p' | tail -n 1)
 is "$st" 0 "alt_disk_copy --source-vg rootvg -d vdb (offline, all phases)" || echo "$out" | sed 's/^/#   /'
+E=$(printf '\033')
+like "$out" "^$E\\[Kalt_disk_copy: copying / \\(used blocks\\): [0-9.]+ [KMG]?i?B of [0-9.]+ [KMG]?i?B \\([0-9]+%\\)" \
+	"on a terminal: the used-block copy's progress line"
+t "...cleared before the next message (none on the line after a rate)" \
+	sh -c '! printf "%s\n" "$1" | grep -q "B/s.*alt_disk_copy: "' - "$out"
 like "$out" "copied / through its used blocks" "offline, nothing to exclude: the used-block path"
 is "$(sums)" "$before" "every source LV is byte-identical after the clone"
 is "$(lvm lvs --noheadings -o lv_active rootvg | tr -d ' ')" "" "the source VG is left inactive"
