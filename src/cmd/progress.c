@@ -45,7 +45,8 @@ void progress_begin(struct progress *p, enum progress_mode mode, const char *wha
 	p->samples = 1;
 }
 
-void progress_hms(double secs, char *buf, size_t len)
+/* "1:02:03" (or "2:03") for a number of seconds. */
+static void hms(double secs, char *buf, size_t len)
 {
 	unsigned s = secs < 0 ? 0 : secs > 359999 ? 359999 : (unsigned)(secs + 0.5);
 	if (s >= 3600)
@@ -88,7 +89,7 @@ static void draw(struct progress *p, double t, uint64_t done, const char *detail
 		format_size((uint64_t)r, rate, sizeof(rate));
 		n += (size_t)snprintf(line + n, sizeof(line) - n, ", %s/s", rate);
 		if (n < sizeof(line) && p->total > done && r > 0) {
-			progress_hms((double)(p->total - done) / r, left, sizeof(left));
+			hms((double)(p->total - done) / r, left, sizeof(left));
 			snprintf(line + n, sizeof(line) - n, ", %s left", left);
 		}
 	}

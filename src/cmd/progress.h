@@ -75,7 +75,4 @@ void progress_end(struct progress *p);
 void progress_pause(struct progress *p);
 void progress_resume(struct progress *p);
 
-/* "1:02:03" (or "2:03") for a number of seconds. */
-void progress_hms(double secs, char *buf, size_t len);
-
 #endif
