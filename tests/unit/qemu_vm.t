@@ -44,4 +44,22 @@ while read -r what want secs msg; do
 		like "$out" "$msg" "$what: vm says so"
 	fi
 done <<<"$cases"
+
+# --ssh-port: a NIC with the loopback port forwarded to the guest's sshd
+# (tests/vm/debian_lifecycle.t runs ansible-playbook through it)
+# port      status  the QEMU command line has (or what vm says)
+ports="
+2222      0       -netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22 -device virtio-net-pci,netdev=net0,romfile=
+65535     0       hostfwd=tcp:127.0.0.1:65535-:22
+65536     125     --ssh-port '65536': expected a TCP port number
+0         125     --ssh-port '0': expected a TCP port number
+22;id     125     --ssh-port '22;id': expected a TCP port number
+"
+while read -r port want says; do
+	[ -n "$port" ] || continue
+	out=$("$TOP/qemu/vm" --dry-run --accel tcg --boot kernel --kernel "$tmp/vmlinuz" --ssh-port "$port" 2>&1)
+	st=$?
+	is "$st" "$want" "--ssh-port $port: exit $want"
+	ok "$(grep -qF -- "$says" <<<"${out//\\/}"; echo $?)" "  $says" || diag "$out"
+done <<<"$ports"
 done_testing
