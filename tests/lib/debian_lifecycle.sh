@@ -21,7 +21,11 @@
 #             woken (-W) and put to sleep (-S); bootlist -m service vda
 #   back      vda once, by BootNext: the names are flipped back, the file is
 #             not there; bootlist -m normal vda rolls back for good;
-#             alt_rootvg_op -X old_rootvg frees vdb and drops its entry
+#             alt_rootvg_op -X old_rootvg frees vdb and drops its entry;
+#             a: then ansible-playbook on this host runs tests/vm/playbooks/
+#             fleet.yml against the running system over SSH (a loopback
+#             port forwarded by QEMU): a bad disk name, clone, again, facts,
+#             boot list, absent; each result is checked here
 #   offline   (a) the recovery image clones vda offline (--source-vg rootvg)
 #             to vdb; the firmware then starts the clone the same way
 # Each start's wall time (QEMU start to power off) is reported.
@@ -70,6 +74,12 @@ if [ "$VARIANT" = a ]; then
 	printf 'NEW_KERNEL=%s\n' "$new_kernel" >"$tmp/update.env"
 	payload_files+=("$tmp/pkgs.tar" "$tmp/update.env" "$TOP/tests/vm/payloads/debian-update.sh")
 fi
+# a: the playbook over SSH during 'back' (tests/lib/fleet.sh)
+fleet_opts=()
+if [ "$VARIANT" = a ]; then
+	. "$TOP/tests/lib/fleet.sh"
+	fleet_setup
+fi
 start() {   # start STEP [PAYLOAD [BOOT [qemu/vm options]]]: one start; the guest runs STEP
 	local step=$1 payload=${2:-debian-lifecycle.sh} boot=${3:-firmware}
 	shift $(($# < 3 ? $# : 3))
@@ -93,7 +103,13 @@ if [ "$VARIANT" = b ]; then
 fi
 is "$(grep -a -c DEBIAN-MARK-written-on-the-clone "$tmp/vdb.img")" 1 "the file written on the clone is on vdb's bytes"
 is "$(grep -a -c DEBIAN-MARK-written-on-the-clone "$tmp/disk.img")" 0 "  and not on vda's"
-start back
+if [ "$VARIANT" = a ]; then fleet_play & fleet_pid=$!; fi
+start back debian-lifecycle.sh firmware "${fleet_opts[@]}"
+if [ "$VARIANT" = a ]; then
+	touch "$tmp/fleet.ended"
+	wait "$fleet_pid"
+	fleet_check
+fi
 log=$(tr -d '\r' <"$VM_LOG")
 like "$log" "altkit-init: volume group $VG_UUID: '[a-z_]+' is now 'rootvg'" \
 	"the original's initramfs gave the original its name back (console)"

@@ -7,14 +7,10 @@
 # message on failure, facts, absent. The same playbooks against the real
 # altkit on the Debian test system over SSH: tests/vm (issue #14).
 . "$(dirname "$0")/../lib/tap.sh"
-for t in ansible-playbook ansible-doc python3; do
-	command -v "$t" >/dev/null || fail_all "$t is installed (scripts/install-deps: ansible-core)"
-done
+. "$TOP/tests/lib/ansible.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
-export ANSIBLE_COLLECTIONS_PATH=$TOP/ansible ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_NOCOLOR=1 \
-	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_LOCAL_TEMP=$W/tmp ANSIBLE_HOME=$W/home \
-	STANDIN_STATE=$W/state PATH=$TOP/tests/unit/ansible-standins:$PATH
+ansible_env "$W"
+export STANDIN_STATE=$W/state PATH=$TOP/tests/unit/ansible-standins:$PATH
 
 # fresh: rootvg booted from vda, no clone, a boot list with the original first
 fresh() {
@@ -34,7 +30,6 @@ play() {
 	res=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(d["plays"][0]["tasks"][-1]["hosts"]["localhost"]))' <<<"$out" 2>/dev/null)
 	calls=$(cat "$W/state/calls")
 }
-field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {"r": d}))' "$res" "$1"; }
 
 fresh
 play clone <<'YAML'

@@ -60,6 +60,28 @@ booted_clone() {
 	t "  not the original's" test "$(findmnt -n -o UUID /)" != "$ROOT_UUID"
 }
 
+# a, at the end of 'back': the host's ansible-playbook (tests/vm/playbooks/
+# fleet.yml) over SSH, through qemu/vm --ssh-port. The network (QEMU's user
+# networking) and sshd run only now; the host says over SSH when it is done.
+fleet() {
+	mkdir -p /run/systemd/network /root/.ssh
+	printf '[Match]\nType=ether\n\n[Network]\nAddress=10.0.2.15/24\nGateway=10.0.2.2\n' \
+		>/run/systemd/network/10-altkit-test.network
+	install -m 0600 "$PAYLOAD/ansible.pub" /root/.ssh/authorized_keys
+	t "systemd-networkd starts (10.0.2.15)" systemctl start systemd-networkd.service
+	t "sshd starts" systemctl start ssh.service
+	echo "# waiting for the host's playbook"
+	_i=0
+	while [ ! -e /run/altkit-ansible-done ] && [ "$_i" -lt 1200 ]; do sleep 2; _i=$((_i + 2)); done
+	t "the host's playbook ended (within 1200 s: ${_i} s)" test -e /run/altkit-ansible-done
+	is "$(vg_uuid altinst_rootvg)" "" "after the playbook (state: absent): no altinst_rootvg"
+	is "$(vg_uuid rootvg)" "$VG_UUID" "  rootvg is the original"
+	is "$(boot_first)" "$BOOT_ENTRY" "  BootOrder starts with the original's entry"
+	t "  no boot entry is left for vdb" sh -c "! efibootmgr | grep -q 'debian vdb'"
+	systemctl stop ssh.service systemd-networkd.service
+	rm -f /root/.ssh/authorized_keys
+}
+
 # a: the clone is updated while the source runs (debian-update.sh); it
 # boots the newer kernel, where there was one
 NEW_KERNEL=
@@ -242,6 +264,7 @@ back)
 	t "vdb$PVN is no PV any more" sh -c "! lvm pvs --devicesfile '' --noheadings -o pv_name 2>/dev/null | grep -q vdb"
 	t "no boot entry is left for vdb" sh -c "! efibootmgr | grep -q 'debian vdb'"
 	is "$(boot_first)" "$BOOT_ENTRY" "BootOrder still starts with the original's entry"
+	if [ -f "$PAYLOAD/ansible.pub" ]; then fleet; fi
 	;;
 offline)
 	# started by the firmware after the recovery image cloned vda offline
