@@ -6,6 +6,7 @@
 #   ansible_env DIR    the environment; Ansible's own files under DIR
 #   task_result NAME   $res: the result of the task NAME in the JSON in $out
 #   field EXPR         a Python expression over r, the result in $res
+#   outcome            "changed/failed" of the result in $res (True/False)
 ansible_env() {
 	local t
 	for t in ansible-playbook ansible-doc python3; do
@@ -27,3 +28,5 @@ for t in d["plays"][0]["tasks"]:
 }
 
 field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, {"r": d}))' "$res" "$1"; }
+
+outcome() { field 'str(r.get("changed", False)) + "/" + str(r.get("failed", False))'; }
